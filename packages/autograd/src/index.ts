@@ -1,0 +1,2 @@
+// This package is filled by a later issue; it exports nothing yet.
+export {};
