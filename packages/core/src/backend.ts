@@ -52,6 +52,10 @@ export interface Backend<B = unknown> {
 
 /** A backend built from a kernel table: `run` looks the primitive up. */
 export function runFromTable<B>(table: KernelTable<B>) {
-  return <P extends PrimName>(prim: P, inputs: readonly BufferInfo<B>[], attrs: PrimAttrs[P], out: OutputSpec): B =>
-    (table[prim] as Kernel<P, B>)(inputs, attrs, out);
+  return <P extends PrimName>(
+    prim: P,
+    inputs: readonly BufferInfo<B>[],
+    attrs: PrimAttrs[P],
+    out: OutputSpec,
+  ): B => (table[prim] as Kernel<P, B>)(inputs, attrs, out);
 }

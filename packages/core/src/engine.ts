@@ -1,6 +1,14 @@
 import type { Backend } from "./backend.ts";
 import { type DType, type TypedArray, bytesPerElement, isFloat } from "./dtype.ts";
-import { AxonError, BackendError, DisposedError, DTypeError, NumericsError, ValueError, fmtShape } from "./errors.ts";
+import {
+  AxonError,
+  BackendError,
+  DisposedError,
+  DTypeError,
+  NumericsError,
+  ValueError,
+  fmtShape,
+} from "./errors.ts";
 import { PRIMITIVES, type PrimAttrs, type PrimName, type TensorSpec } from "./primitives/index.ts";
 import { type Shape, sizeOf } from "./shape.ts";
 import { Tensor } from "./tensor.ts";
@@ -56,9 +64,15 @@ const state = {
 // ---------------------------------------------------------------- backends
 
 /** Makes a backend available under `name`; the highest priority one is used until `setBackend`. */
-export function registerBackend(name: string, factory: () => Backend | Promise<Backend>, options: { priority?: number } = {}): void {
-  if (typeof name !== "string" || name.length === 0) throw new ValueError("registerBackend: name must be a non-empty string");
-  if (typeof factory !== "function") throw new ValueError(`registerBackend: factory for '${name}' must be a function`);
+export function registerBackend(
+  name: string,
+  factory: () => Backend | Promise<Backend>,
+  options: { priority?: number } = {},
+): void {
+  if (typeof name !== "string" || name.length === 0)
+    throw new ValueError("registerBackend: name must be a non-empty string");
+  if (typeof factory !== "function")
+    throw new ValueError(`registerBackend: factory for '${name}' must be a function`);
   const old = state.backends.get(name);
   if (old?.instance && state.active === old.instance) state.active = null;
   state.backends.set(name, { factory, priority: options.priority ?? 1 });
@@ -79,7 +93,10 @@ export function registeredBackends(): string[] {
 /** Switches the active backend, starting it if needed (WebGL's start is asynchronous). */
 export async function setBackend(name: string): Promise<void> {
   const entry = state.backends.get(name);
-  if (!entry) throw new BackendError(`setBackend: no backend named '${name}' (registered: ${registeredBackends().join(", ") || "none"})`);
+  if (!entry)
+    throw new BackendError(
+      `setBackend: no backend named '${name}' (registered: ${registeredBackends().join(", ") || "none"})`,
+    );
   if (!entry.instance) {
     try {
       entry.instance = await entry.factory();
@@ -94,7 +111,10 @@ export async function setBackend(name: string): Promise<void> {
 function startSync(name: string, entry: BackendEntry): Backend {
   if (!entry.instance) {
     const made = entry.factory();
-    if (made instanceof Promise) throw new BackendError(`backend '${name}' starts asynchronously: call 'await setBackend("${name}")' first`);
+    if (made instanceof Promise)
+      throw new BackendError(
+        `backend '${name}' starts asynchronously: call 'await setBackend("${name}")' first`,
+      );
     entry.instance = made;
   }
   return entry.instance;
@@ -105,7 +125,9 @@ export function getBackend(): Backend {
   if (state.active) return state.active;
   const entries = [...state.backends.entries()].sort((a, b) => b[1].priority - a[1].priority);
   if (entries.length === 0) {
-    throw new BackendError("no backend is registered: import '@axon/axon' (which registers the CPU backend) or call registerBackend");
+    throw new BackendError(
+      "no backend is registered: import '@axon/axon' (which registers the CPU backend) or call registerBackend",
+    );
   }
   for (const [name, entry] of entries) {
     try {
@@ -115,13 +137,18 @@ export function getBackend(): Backend {
       // try the next one: a backend that cannot start synchronously or at all is skipped
     }
   }
-  throw new BackendError(`no registered backend could start synchronously (${entries.map((e) => e[0]).join(", ")})`);
+  throw new BackendError(
+    `no registered backend could start synchronously (${entries.map((e) => e[0]).join(", ")})`,
+  );
 }
 
 /** The instance behind a backend name, starting it synchronously if needed. */
 export function findBackend(name: string): Backend {
   const entry = state.backends.get(name);
-  if (!entry) throw new BackendError(`no backend named '${name}' (registered: ${registeredBackends().join(", ") || "none"})`);
+  if (!entry)
+    throw new BackendError(
+      `no backend named '${name}' (registered: ${registeredBackends().join(", ") || "none"})`,
+    );
   return startSync(name, entry);
 }
 
@@ -181,10 +208,19 @@ export function disposeTensor(t: Tensor, storage: Storage): void {
 }
 
 /** Creates a tensor holding `values` on the active (or named) backend. `values` is copied. */
-export function makeTensor(values: TypedArray, shape: Shape, dtype: DType, backend: Backend = getBackend()): Tensor {
+export function makeTensor(
+  values: TypedArray,
+  shape: Shape,
+  dtype: DType,
+  backend: Backend = getBackend(),
+): Tensor {
   checkBackendDType(backend, dtype, "tensor");
   const buffer = backend.write(values, dtype);
-  return makeTensorFromStorage(shape, dtype, new Storage(backend, buffer, sizeOf(shape) * bytesPerElement(dtype)));
+  return makeTensorFromStorage(
+    shape,
+    dtype,
+    new Storage(backend, buffer, sizeOf(shape) * bytesPerElement(dtype)),
+  );
 }
 
 export interface MemoryInfo extends Counts {
@@ -208,12 +244,16 @@ export function memory(): MemoryInfo {
 
 /** Visits every tensor in a tree of arrays, plain objects and Maps. */
 export function forEachTensor(tree: unknown, fn: (t: Tensor) => void, seen = new Set<unknown>()): void {
-  if (tree instanceof Tensor) return fn(tree);
+  if (tree instanceof Tensor) {
+    fn(tree);
+    return;
+  }
   if (tree === null || typeof tree !== "object" || seen.has(tree)) return;
   seen.add(tree);
   if (Array.isArray(tree)) for (const v of tree) forEachTensor(v, fn, seen);
   else if (tree instanceof Map) for (const v of tree.values()) forEachTensor(v, fn, seen);
-  else if (Object.getPrototypeOf(tree) === Object.prototype) for (const v of Object.values(tree)) forEachTensor(v, fn, seen);
+  else if (Object.getPrototypeOf(tree) === Object.prototype)
+    for (const v of Object.values(tree)) forEachTensor(v, fn, seen);
 }
 
 /**
@@ -234,6 +274,7 @@ export function tidy<T>(fn: () => T): T {
   }
   state.scopes.pop();
   if (result instanceof Promise) {
+    for (const t of scope) if (!t.kept) t.dispose();
     throw new ValueError("tidy: fn returned a Promise; tidy only works with synchronous functions");
   }
   const keepers = new Set<Tensor>();
@@ -305,7 +346,9 @@ export function activeInterpreters(): readonly Interpreter[] {
 
 function checkBackendDType(backend: Backend, dtype: DType, op: string): void {
   if (!backend.dtypes.includes(dtype)) {
-    throw new DTypeError(`${op}: backend '${backend.name}' does not support dtype ${dtype} (it supports ${backend.dtypes.join(", ")})`);
+    throw new DTypeError(
+      `${op}: backend '${backend.name}' does not support dtype ${dtype} (it supports ${backend.dtypes.join(", ")})`,
+    );
   }
 }
 
@@ -317,7 +360,12 @@ function onBackend(t: Tensor, backend: Backend): { buffer: unknown; storage?: St
   return { buffer: backend.write(s.backend.readSync(s.buffer, t.dtype, t.size), t.dtype) };
 }
 
-function runEager<P extends PrimName>(prim: P, inputs: readonly Tensor[], attrs: PrimAttrs[P], out: TensorSpec): Tensor {
+function runEager<P extends PrimName>(
+  prim: P,
+  inputs: readonly Tensor[],
+  attrs: PrimAttrs[P],
+  out: TensorSpec,
+): Tensor {
   const backend = getBackend();
   checkBackendDType(backend, out.dtype, prim);
   const moved = inputs.map((t) => onBackend(t, backend));
@@ -335,20 +383,39 @@ function runEager<P extends PrimName>(prim: P, inputs: readonly Tensor[], attrs:
   const shared = moved.find((m) => m.storage && m.buffer === buffer)?.storage;
   const storage = shared ?? new Storage(backend, buffer, sizeOf(out.shape) * bytesPerElement(out.dtype));
   const result = makeTensorFromStorage(out.shape, out.dtype, storage);
-  if (state.debug) checkNumerics(prim, inputs, result);
+  if (state.debug) {
+    try {
+      checkNumerics(prim, inputs, result);
+    } catch (e) {
+      result.dispose();
+      throw e;
+    }
+  }
   return result;
 }
 
-function applyAt<P extends PrimName>(level: number, prim: P, inputs: readonly Tensor[], attrs: PrimAttrs[P], out: TensorSpec): Tensor {
+function applyAt<P extends PrimName>(
+  level: number,
+  prim: P,
+  inputs: readonly Tensor[],
+  attrs: PrimAttrs[P],
+  out: TensorSpec,
+): Tensor {
   if (level < 0) return runEager(prim, inputs, attrs, out);
-  return state.interpreters[level].apply(prim, inputs, attrs, out, (next) => applyAt(level - 1, prim, next, attrs, out));
+  return state.interpreters[level].apply(prim, inputs, attrs, out, (next) =>
+    applyAt(level - 1, prim, next, attrs, out),
+  );
 }
 
 /**
  * The one dispatch function: validates and infers the output of `prim`, then hands it to the
  * innermost interpreter (tracer, tape) or, with none, to the active backend's kernel.
  */
-export function runPrimitive<P extends PrimName>(prim: P, inputs: readonly Tensor[], attrs: PrimAttrs[P]): Tensor {
+export function runPrimitive<P extends PrimName>(
+  prim: P,
+  inputs: readonly Tensor[],
+  attrs: PrimAttrs[P],
+): Tensor {
   const def = PRIMITIVES[prim];
   if (!def) throw new AxonError(`runPrimitive: unknown primitive '${String(prim)}'`);
   if (def.arity !== "variadic" && inputs.length !== def.arity) {
@@ -356,7 +423,8 @@ export function runPrimitive<P extends PrimName>(prim: P, inputs: readonly Tenso
   }
   inputs.forEach((t, i) => {
     if (!(t instanceof Tensor)) throw new ValueError(`${prim}: input ${i} must be a Tensor, got ${typeof t}`);
-    if (t.isDisposed) throw new DisposedError(`${prim}: input ${i} (shape ${fmtShape(t.shape)}) was disposed`);
+    if (t.isDisposed)
+      throw new DisposedError(`${prim}: input ${i} (shape ${fmtShape(t.shape)}) was disposed`);
   });
   const out = def.infer(inputs, attrs);
   return applyAt(state.interpreters.length - 1, prim, inputs, attrs, out);

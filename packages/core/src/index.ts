@@ -29,3 +29,6 @@ export {
 export { Tensor, type NestedArray } from "./tensor.ts";
 export * from "./random/philox.ts";
 export * from "./random/key.ts";
+export * from "./ops/index.ts";
+export { formatTensor, type FormatOptions } from "./format.ts";
+export { fromNdarray, toNdarray } from "./interop/ndarray.ts";

@@ -27,7 +27,8 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 
 /** Throws unless every entry is a non-negative integer. */
 export function checkShape(op: string, arg: string, shape: Shape): void {
-  if (!Array.isArray(shape)) throw new ShapeError(`${op}: ${arg} must be an array of dimensions, got ${String(shape)}`);
+  if (!Array.isArray(shape))
+    throw new ShapeError(`${op}: ${arg} must be an array of dimensions, got ${String(shape)}`);
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
       throw new ShapeError(`${op}: ${arg} must hold non-negative integers, got ${fmtShape(shape)}`);
@@ -45,7 +46,9 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
       const d = s[i];
       if (out[o] === 1) out[o] = d;
       else if (d !== 1 && d !== out[o]) {
-        throw new ShapeError(`${op}: shapes ${shapes.map(fmtShape).join(" and ")} cannot be broadcast together`);
+        throw new ShapeError(
+          `${op}: shapes ${shapes.map(fmtShape).join(" and ")} cannot be broadcast together`,
+        );
       }
     }
   }
@@ -56,13 +59,19 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
 export function normalizeAxis(op: string, axis: number, rank: number, arg = "axis"): number {
   if (!Number.isInteger(axis)) throw new ValueError(`${op}: ${arg} must be an integer, got ${axis}`);
   if (axis < -rank || axis >= rank) {
-    throw new ShapeError(`${op}: ${arg} ${axis} is out of range for a tensor of rank ${rank} (expected ${-rank}..${rank - 1})`);
+    throw new ShapeError(
+      `${op}: ${arg} ${axis} is out of range for a tensor of rank ${rank} (expected ${-rank}..${rank - 1})`,
+    );
   }
   return axis < 0 ? axis + rank : axis;
 }
 
 /** Normalizes an axis or list of axes (undefined = every axis), sorted, without repeats. */
-export function normalizeAxes(op: string, axes: number | readonly number[] | undefined | null, rank: number): number[] {
+export function normalizeAxes(
+  op: string,
+  axes: number | readonly number[] | undefined | null,
+  rank: number,
+): number[] {
   if (axes === undefined || axes === null) return Array.from({ length: rank }, (_, i) => i);
   const list = typeof axes === "number" ? [axes] : [...axes];
   const out = list.map((a) => normalizeAxis(op, a, rank));

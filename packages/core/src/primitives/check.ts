@@ -11,16 +11,20 @@ export function expectDType(op: string, arg: string, spec: TensorSpec, allowed: 
 }
 
 export function expectFloat(op: string, arg: string, spec: TensorSpec): void {
-  if (!isFloat(spec.dtype)) throw new DTypeError(`${op}: ${arg} must be float32 or float64, got ${spec.dtype}`);
+  if (!isFloat(spec.dtype))
+    throw new DTypeError(`${op}: ${arg} must be float32 or float64, got ${spec.dtype}`);
 }
 
 export function expectNumeric(op: string, arg: string, spec: TensorSpec): void {
-  if (!isNumeric(spec.dtype)) throw new DTypeError(`${op}: ${arg} must be numeric (float32, float64 or int32), got ${spec.dtype}`);
+  if (!isNumeric(spec.dtype))
+    throw new DTypeError(`${op}: ${arg} must be numeric (float32, float64 or int32), got ${spec.dtype}`);
 }
 
 export function expectSameDType(op: string, a: TensorSpec, b: TensorSpec, names = ["a", "b"]): void {
   if (a.dtype !== b.dtype) {
-    throw new DTypeError(`${op}: ${names[0]} and ${names[1]} must have the same dtype, got ${a.dtype} and ${b.dtype}`);
+    throw new DTypeError(
+      `${op}: ${names[0]} and ${names[1]} must have the same dtype, got ${a.dtype} and ${b.dtype}`,
+    );
   }
 }
 

@@ -4,11 +4,20 @@ import { expectFloat, expectPositiveInts, expectRank, expectSameDType } from "./
 import type { Conv2DAttrs, Padding2D, PrimDef, TensorSpec } from "./types.ts";
 
 /** Output length of a sliding window: floor((in + padBefore + padAfter − dilation·(k−1) − 1) / stride) + 1. */
-export function windowOutSize(op: string, inSize: number, k: number, stride: number, dilation: number, pad: readonly [number, number]): number {
+export function windowOutSize(
+  op: string,
+  inSize: number,
+  k: number,
+  stride: number,
+  dilation: number,
+  pad: readonly [number, number],
+): number {
   const span = dilation * (k - 1) + 1;
   const padded = inSize + pad[0] + pad[1];
   if (padded < span) {
-    throw new ShapeError(`${op}: the window (${k} with dilation ${dilation}) is larger than the padded input (${padded})`);
+    throw new ShapeError(
+      `${op}: the window (${k} with dilation ${dilation}) is larger than the padded input (${padded})`,
+    );
   }
   return Math.floor((padded - span) / stride) + 1;
 }
@@ -17,7 +26,10 @@ export function checkPadding(op: string, padding: Padding2D): void {
   const ok =
     padding.length === 2 &&
     padding.every((p) => p.length === 2 && p.every((v) => Number.isInteger(v) && v >= 0));
-  if (!ok) throw new ValueError(`${op}: padding must be [[top, bottom], [left, right]] of non-negative integers, got ${JSON.stringify(padding)}`);
+  if (!ok)
+    throw new ValueError(
+      `${op}: padding must be [[top, bottom], [left, right]] of non-negative integers, got ${JSON.stringify(padding)}`,
+    );
 }
 
 function checkConvAttrs(op: string, attrs: Conv2DAttrs): void {
@@ -27,11 +39,18 @@ function checkConvAttrs(op: string, attrs: Conv2DAttrs): void {
 }
 
 /** Shape of conv2d(x, filter) for x [N,H,W,C] and filter [kh,kw,C,O]. */
-export function conv2dOutShape(op: string, x: readonly number[], filter: readonly number[], attrs: Conv2DAttrs): number[] {
+export function conv2dOutShape(
+  op: string,
+  x: readonly number[],
+  filter: readonly number[],
+  attrs: Conv2DAttrs,
+): number[] {
   const [n, h, w, c] = x;
   const [kh, kw, fc, o] = filter;
   if (c !== fc) {
-    throw new ShapeError(`${op}: input channels differ: x is ${fmtShape(x)} (NHWC), filter is ${fmtShape(filter)} ([kh,kw,in,out])`);
+    throw new ShapeError(
+      `${op}: input channels differ: x is ${fmtShape(x)} (NHWC), filter is ${fmtShape(filter)} ([kh,kw,in,out])`,
+    );
   }
   const oh = windowOutSize(op, h, kh, attrs.strides[0], attrs.dilations[0], attrs.padding[0]);
   const ow = windowOutSize(op, w, kw, attrs.strides[1], attrs.dilations[1], attrs.padding[1]);
@@ -65,7 +84,8 @@ export const conv2dBackpropInput: PrimDef<"conv2dBackpropInput"> = {
     expectFloat(op, "dy", dy);
     expectSameDType(op, dy, filter, ["dy", "filter"]);
     expectRank(op, "filter", filter, 4);
-    if (attrs.inputShape.length !== 4) throw new ShapeError(`${op}: inputShape must have rank 4, got ${fmtShape(attrs.inputShape)}`);
+    if (attrs.inputShape.length !== 4)
+      throw new ShapeError(`${op}: inputShape must have rank 4, got ${fmtShape(attrs.inputShape)}`);
     checkConvAttrs(op, attrs);
     expectShape(op, "dy", dy, conv2dOutShape(op, attrs.inputShape, filter.shape, attrs));
     return { shape: [...attrs.inputShape], dtype: dy.dtype };
@@ -80,7 +100,8 @@ export const conv2dBackpropFilter: PrimDef<"conv2dBackpropFilter"> = {
     expectFloat(op, "x", x);
     expectSameDType(op, x, dy, ["x", "dy"]);
     expectRank(op, "x", x, 4);
-    if (attrs.filterShape.length !== 4) throw new ShapeError(`${op}: filterShape must have rank 4, got ${fmtShape(attrs.filterShape)}`);
+    if (attrs.filterShape.length !== 4)
+      throw new ShapeError(`${op}: filterShape must have rank 4, got ${fmtShape(attrs.filterShape)}`);
     checkConvAttrs(op, attrs);
     expectShape(op, "dy", dy, conv2dOutShape(op, x.shape, attrs.filterShape, attrs));
     return { shape: [...attrs.filterShape], dtype: x.dtype };

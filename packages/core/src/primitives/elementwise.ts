@@ -77,7 +77,8 @@ export const cast: PrimDef<"cast"> = {
   name: "cast",
   arity: 1,
   infer([x], { dtype }) {
-    if (!DTYPES.includes(dtype)) throw new ValueError(`cast: dtype must be one of ${DTYPES.join(", ")}, got ${String(dtype)}`);
+    if (!DTYPES.includes(dtype))
+      throw new ValueError(`cast: dtype must be one of ${DTYPES.join(", ")}, got ${String(dtype)}`);
     return { shape: x.shape, dtype };
   },
 };

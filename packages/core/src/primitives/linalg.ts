@@ -10,7 +10,9 @@ export const matmul: PrimDef<"matmul"> = {
     expectNumeric("matmul", "a", a);
     expectSameDType("matmul", a, b);
     if (a.shape.length < 2 || b.shape.length < 2) {
-      throw new ShapeError(`matmul: the primitive needs rank >= 2, got a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)}`);
+      throw new ShapeError(
+        `matmul: the primitive needs rank >= 2, got a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)}`,
+      );
     }
     const ra = a.shape.length;
     const rb = b.shape.length;
@@ -19,7 +21,9 @@ export const matmul: PrimDef<"matmul"> = {
     if (ka !== kb) {
       const ta = transposeA ? " (transposed)" : "";
       const tb = transposeB ? " (transposed)" : "";
-      throw new ShapeError(`matmul: inner dimensions differ: a is ${fmtShape(a.shape)}${ta}, b is ${fmtShape(b.shape)}${tb}`);
+      throw new ShapeError(
+        `matmul: inner dimensions differ: a is ${fmtShape(a.shape)}${ta}, b is ${fmtShape(b.shape)}${tb}`,
+      );
     }
     const batch = broadcastShapes("matmul (batch dimensions)", a.shape.slice(0, -2), b.shape.slice(0, -2));
     return { shape: [...batch, m, n], dtype: a.dtype };

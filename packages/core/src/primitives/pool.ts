@@ -44,7 +44,8 @@ export const maxPoolBackward: PrimDef<"maxPoolBackward"> = {
     expectSameDType(op, dy, x, ["dy", "x"]);
     expectRank(op, "x", x, 4);
     const expected = poolOutShape(op, x.shape, attrs);
-    if (!shapesEqual(dy.shape, expected)) throw new ShapeError(`${op}: dy must have shape ${fmtShape(expected)}, got ${fmtShape(dy.shape)}`);
+    if (!shapesEqual(dy.shape, expected))
+      throw new ShapeError(`${op}: dy must have shape ${fmtShape(expected)}, got ${fmtShape(dy.shape)}`);
     return { shape: x.shape, dtype: x.dtype };
   },
 };
@@ -55,9 +56,11 @@ export const avgPoolBackward: PrimDef<"avgPoolBackward"> = {
   infer([dy], attrs) {
     const op = "avgPoolBackward";
     expectFloat(op, "dy", dy);
-    if (attrs.inputShape.length !== 4) throw new ShapeError(`${op}: inputShape must have rank 4, got ${fmtShape(attrs.inputShape)}`);
+    if (attrs.inputShape.length !== 4)
+      throw new ShapeError(`${op}: inputShape must have rank 4, got ${fmtShape(attrs.inputShape)}`);
     const expected = poolOutShape(op, attrs.inputShape, attrs);
-    if (!shapesEqual(dy.shape, expected)) throw new ShapeError(`${op}: dy must have shape ${fmtShape(expected)}, got ${fmtShape(dy.shape)}`);
+    if (!shapesEqual(dy.shape, expected))
+      throw new ShapeError(`${op}: dy must have shape ${fmtShape(expected)}, got ${fmtShape(dy.shape)}`);
     return { shape: [...attrs.inputShape], dtype: dy.dtype };
   },
 };

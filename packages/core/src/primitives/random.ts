@@ -8,7 +8,8 @@ export const randomUniform: PrimDef<"randomUniform"> = {
   arity: 0,
   infer(_inputs, { shape, dtype, key }) {
     checkShape("randomUniform", "shape", shape);
-    if (!isFloat(dtype)) throw new DTypeError(`randomUniform: dtype must be float32 or float64, got ${dtype}`);
+    if (!isFloat(dtype))
+      throw new DTypeError(`randomUniform: dtype must be float32 or float64, got ${dtype}`);
     if (key.length !== 2 || key.some((k) => !Number.isInteger(k) || k < 0 || k > 0xffffffff)) {
       throw new ValueError(`randomUniform: key must be two unsigned 32-bit integers, got [${key.join(",")}]`);
     }

@@ -55,7 +55,11 @@ export function nextKey(): RandomKey {
 export function resolveKey(op: string, options: { seed?: number; key?: RandomKey } | undefined): RandomKey {
   if (options?.key !== undefined) {
     const k = options.key;
-    if (!Array.isArray(k) || k.length !== 2 || k.some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff)) {
+    if (
+      !Array.isArray(k) ||
+      k.length !== 2 ||
+      k.some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff)
+    ) {
       throw new ValueError(`${op}: key must be two unsigned 32-bit integers, got ${JSON.stringify(k)}`);
     }
     return [k[0], k[1]];

@@ -23,7 +23,15 @@ export function mulhi32(a: number, b: number): number {
 }
 
 /** Philox-4x32-10 of one 128-bit counter under a 64-bit key; writes 4 words to `out`. */
-export function philox4x32(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, out: Uint32Array): void {
+export function philox4x32(
+  c0: number,
+  c1: number,
+  c2: number,
+  c3: number,
+  k0: number,
+  k1: number,
+  out: Uint32Array,
+): void {
   for (let r = 0; r < 10; r++) {
     const hi0 = mulhi32(M0, c0);
     const lo0 = Math.imul(M0, c0) >>> 0;
@@ -46,7 +54,11 @@ export function philox4x32(c0: number, c1: number, c2: number, c3: number, k0: n
  * `n` uniform numbers in [0, 1): element i is word (i mod 4) of Philox(counter = [⌊i/4⌋, 0, 0, 0], key),
  * mapped as (word >>> 8) · 2⁻²⁴ — exactly representable in float32, so float32 and float64 draws agree.
  */
-export function philoxUniform(key: readonly [number, number], n: number, out: { [i: number]: number; length: number }): void {
+export function philoxUniform(
+  key: readonly [number, number],
+  n: number,
+  out: { [i: number]: number; length: number },
+): void {
   const words = new Uint32Array(4);
   for (let block = 0; block * 4 < n; block++) {
     philox4x32(block >>> 0, Math.floor(block / 4294967296) >>> 0, 0, 0, key[0], key[1], words);

@@ -1,0 +1,13 @@
+export * from "./creation.ts";
+export * from "./random.ts";
+export * from "./unary.ts";
+export * from "./binary.ts";
+export * from "./compare.ts";
+export * from "./logical.ts";
+export * from "./reduce.ts";
+export * from "./movement.ts";
+export * from "./linalg.ts";
+export * from "./conv.ts";
+export * from "./pool.ts";
+export * from "./activations.ts";
+export type { TensorLike } from "./util.ts";
