@@ -32,3 +32,4 @@ export * from "./random/key.ts";
 export * from "./ops/index.ts";
 export { formatTensor, type FormatOptions } from "./format.ts";
 export { fromNdarray, toNdarray } from "./interop/ndarray.ts";
+export { Parameter } from "./parameter.ts";
