@@ -21,6 +21,8 @@ const chromium = playwright({
       "--disable-component-update",
       "--disable-sync",
       "--no-first-run",
+      // the engine tests call gc() to show that unreachable tensors are released
+      "--js-flags=--expose-gc",
     ],
   },
 });
@@ -51,6 +53,7 @@ export default defineConfig({
             provider: chromium,
             headless: true,
             instances: [{ browser: "chromium" }],
+            screenshotFailures: false,
             // Software rendering: one page, one WebGL context, files one after another.
             fileParallelism: false,
           },

@@ -1,2 +1,3 @@
-// This package is filled by a later issue; it exports nothing yet.
-export {};
+export { WebGLBackend, createWebGLBackend, registerWebGLBackend } from "./backend.ts";
+export { ContextLostError } from "./gl/context.ts";
+export type { GLBuffer } from "./gl/buffer.ts";

@@ -1,0 +1,53 @@
+import type { DType, TypedArray } from "@axon/core";
+
+/** How elements sit in a texture: float32 as R32F, int32 and bool as exact R32I. */
+export type TexFormat = "float" | "int";
+
+export function formatOf(dtype: DType): TexFormat {
+  return dtype === "float32" ? "float" : "int";
+}
+
+/**
+ * The 2-D layout of a flat row-major array of `size` elements: `width` is a power of two near
+ * √size, so a flat index i sits at texel (i & (width − 1), i >> log2(width)). Reshape is free.
+ */
+export interface TexLayout {
+  readonly width: number;
+  readonly height: number;
+  readonly shift: number;
+}
+
+export function layoutOf(size: number): TexLayout {
+  if (size <= 1) return { width: 1, height: 1, shift: 0 };
+  const shift = Math.ceil(Math.log2(Math.sqrt(size)));
+  const width = 2 ** shift;
+  return { width, height: Math.ceil(size / width), shift };
+}
+
+/**
+ * The backend's buffer: a texture on the GPU and/or a host copy. Data written from JS stays on the
+ * host until a kernel needs it (then it is uploaded once); a buffer read back keeps its values when
+ * small, since a buffer never changes after it is made.
+ */
+export class GLBuffer {
+  texture: WebGLTexture | null = null;
+  values: TypedArray | null;
+  pendingRead: Promise<TypedArray> | null = null;
+  freed = false;
+  readonly layout: TexLayout;
+  readonly format: TexFormat;
+
+  constructor(
+    readonly size: number,
+    readonly dtype: DType,
+    values: TypedArray | null,
+  ) {
+    this.values = values;
+    this.layout = layoutOf(size);
+    this.format = formatOf(dtype);
+  }
+
+  get bytes(): number {
+    return this.layout.width * this.layout.height * 4;
+  }
+}

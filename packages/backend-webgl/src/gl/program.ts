@@ -1,0 +1,101 @@
+import { BackendError, type DType } from "@axon/core";
+import { PRELUDE } from "../glsl/prelude.ts";
+import { type GLBuffer, formatOf } from "./buffer.ts";
+
+/** A uniform of a generated shader: a scalar, or an array when `value` is an array. */
+export interface UniformSpec {
+  readonly name: string;
+  readonly type: "int" | "uint" | "float";
+  readonly value: number | readonly number[];
+}
+
+/**
+ * One draw: the kernel's GLSL defines `T compute(int idx)` (T = float for a float32 output, int
+ * for int32 and bool), which gives the element at flat output index `idx`. Input k is read with
+ * `readK(int i)` (float or int by its dtype) at flat index i. Uniforms are declared from `uniforms`,
+ * so shapes stay out of the source and one program serves every shape of the same rank.
+ */
+export interface ProgramSpec {
+  readonly inputs: readonly GLBuffer[];
+  readonly inputDTypes?: readonly DType[];
+  readonly uniforms?: readonly UniformSpec[];
+  readonly outDType: DType;
+  /** GLSL with helper functions and `compute`. */
+  readonly source: string;
+}
+
+export interface CompiledProgram {
+  readonly program: WebGLProgram;
+  readonly locations: Map<string, WebGLUniformLocation | null>;
+}
+
+function uniformDecl(u: UniformSpec): string {
+  return Array.isArray(u.value)
+    ? `uniform ${u.type} ${u.name}[${Math.max(1, u.value.length)}];`
+    : `uniform ${u.type} ${u.name};`;
+}
+
+/** The complete fragment shader of a program spec. */
+export function fragmentSource(spec: ProgramSpec): string {
+  const lines = [
+    "#version 300 es",
+    "precision highp float;",
+    "precision highp int;",
+    "precision highp sampler2D;",
+    "precision highp isampler2D;",
+    PRELUDE,
+  ];
+  spec.inputs.forEach((buf, k) => {
+    const isFloat = formatOf(buf.dtype) === "float";
+    lines.push(
+      `uniform highp ${isFloat ? "sampler2D" : "isampler2D"} x${k};`,
+      `uniform int x${k}_mask;`,
+      `uniform int x${k}_shift;`,
+      `${isFloat ? "float" : "int"} read${k}(int i) { return texelFetch(x${k}, ivec2(i & x${k}_mask, i >> x${k}_shift), 0).r; }`,
+    );
+  });
+  const outFloat = formatOf(spec.outDType) === "float";
+  lines.push(
+    "uniform int u_outShift;",
+    "uniform int u_outSize;",
+    `out highp ${outFloat ? "vec4" : "ivec4"} outColor;`,
+    ...(spec.uniforms ?? []).map(uniformDecl),
+    spec.source,
+    "void main() {",
+    "  int idx = (int(gl_FragCoord.y) << u_outShift) | int(gl_FragCoord.x);",
+    outFloat
+      ? "  outColor = vec4(idx < u_outSize ? compute(idx) : 0.0, 0.0, 0.0, 0.0);"
+      : "  outColor = ivec4(idx < u_outSize ? compute(idx) : 0, 0, 0, 0);",
+    "}",
+  );
+  return lines.join("\n");
+}
+
+/** Compiles and links a fragment shader against the shared vertex shader. */
+export function compileProgram(
+  gl: WebGL2RenderingContext,
+  vertexShader: WebGLShader,
+  source: string,
+): CompiledProgram {
+  const fs = gl.createShader(gl.FRAGMENT_SHADER);
+  const program = gl.createProgram();
+  if (!fs || !program) throw new BackendError("webgl: could not create a shader program");
+  gl.shaderSource(fs, source);
+  gl.compileShader(fs);
+  gl.attachShader(program, vertexShader);
+  gl.attachShader(program, fs);
+  gl.linkProgram(program);
+  if (!gl.getProgramParameter(program, gl.LINK_STATUS) && !gl.isContextLost()) {
+    const log = gl.getShaderInfoLog(fs) || gl.getProgramInfoLog(program);
+    const numbered = source
+      .split("\n")
+      .map((l, i) => `${String(i + 1).padStart(4)} ${l}`)
+      .join("\n");
+    gl.deleteProgram(program);
+    gl.deleteShader(fs);
+    throw new BackendError(`webgl: a kernel's shader did not compile: ${log}\n${numbered}`);
+  }
+  gl.detachShader(program, fs);
+  gl.deleteShader(fs);
+  return { program, locations: new Map() };
+}
