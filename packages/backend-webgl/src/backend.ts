@@ -18,8 +18,9 @@ import { makeKernelTable } from "./kernels/index.ts";
 const DTYPES: readonly DType[] = ["float32", "int32", "bool"];
 
 /**
- * The WebGL2 backend: float32 in R32F textures and int32/bool in R32I textures, flat row-major,
- * one fragment shader per kernel. Needs a browser with WebGL2 and EXT_color_buffer_float.
+ * The WebGL2 backend: float32 in RGBA32F textures and int32/bool in RGBA32I textures, flat
+ * row-major with four elements a texel, one fragment shader per kernel. Needs a browser with
+ * WebGL2 and EXT_color_buffer_float.
  */
 export class WebGLBackend implements Backend<GLBuffer> {
   readonly name = "webgl";
@@ -80,6 +81,7 @@ export class WebGLBackend implements Backend<GLBuffer> {
       textures: pool.numTextures,
       textureBytes: pool.numBytes,
       pooledTextures: pool.pooled,
+      pooledBytes: pool.pooledBytes,
       programs: this.gpgpu.numPrograms,
       ...stats,
     };

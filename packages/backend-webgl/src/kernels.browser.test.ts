@@ -1,6 +1,5 @@
-import { BackendError, ValueError, memory, philoxUniform, runPrimitive, tidy } from "@axon/core";
+import { ValueError, philoxUniform, runPrimitive, tidy } from "@axon/core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ContextLostError, WebGLBackend } from "./index.ts";
 import { run, t, useWebGL } from "./test/setup.ts";
 
 const NAN = Number.NaN;
@@ -185,77 +184,148 @@ describe("movement, indexing and random", () => {
     }));
 });
 
-describe("the backend's resources", () => {
-  it("a second run of a graph compiles no programs and the texture count stays flat", async () => {
-    const b = await useWebGL();
-    const step = () =>
-      tidy(() => {
-        const x = t([1, 2, 3, 4, 5, 6], [2, 3]);
-        const y = runPrimitive("matmul", [x, runPrimitive("transpose", [x], { perm: [1, 0] })], {
-          transposeA: false,
-          transposeB: false,
-        });
-        return runPrimitive("sum", [runPrimitive("exp", [y], {})], { axes: [0, 1] }).dataSync()[0];
-      });
-    step();
-    const compiled = b.gpgpu.stats.programsCompiled;
-    const textures = b.gpgpu.pool.numTextures;
-    const tensors = memory().numTensors;
-    for (let i = 0; i < 100; i++) step();
-    expect(b.gpgpu.stats.programsCompiled).toBe(compiled);
-    expect(b.gpgpu.pool.numTextures).toBe(textures);
-    expect(memory().numTensors).toBe(tensors);
-  });
+describe("texel kernels: four output elements a fragment, operands read a texel at a time", () => {
+  const vals = (n: number, seed: number) =>
+    Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i * 0.731 + seed) * 2));
+  const close = (actual: number[], expected: number[]) => {
+    expect(actual.length).toBe(expected.length);
+    actual.forEach((v, i) => {
+      if (Math.abs(v - expected[i]) > 1e-5 * (1 + Math.abs(expected[i])))
+        expect.fail(`element ${i}: got ${v}, expected ${expected[i]}`);
+    });
+  };
 
-  it("info() reports the renderer and limits", async () => {
-    const info = (await useWebGL()).info();
-    expect(info.renderer).toEqual(expect.any(String));
-    expect(info.maxTextureSize).toBeGreaterThanOrEqual(4096);
-    expect(info.textureUnits).toBeGreaterThanOrEqual(8);
-  });
+  /** a [batch, m, k] · b [k, n] (transposes applied to the stored operands) in float64. */
+  function matmulRef(
+    a: number[],
+    b: number[],
+    batch: number,
+    m: number,
+    k: number,
+    n: number,
+    tA: boolean,
+    tB: boolean,
+  ) {
+    const out: number[] = [];
+    for (let q = 0; q < batch; q++)
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          for (let p = 0; p < k; p++) {
+            const av = tA ? a[q * m * k + p * m + i] : a[q * m * k + i * k + p];
+            const bv = tB ? b[j * k + p] : b[p * n + j];
+            s += av * bv;
+          }
+          out.push(s);
+        }
+    return out;
+  }
 
-  it("refuses clearly without WebGL2 or without float render targets", () => {
-    const proto = OffscreenCanvas.prototype as unknown as { getContext: (...args: unknown[]) => unknown };
-    const original = proto.getContext;
-    try {
-      proto.getContext = () => null;
-      expect(() => new WebGLBackend()).toThrow(BackendError);
-      expect(() => new WebGLBackend()).toThrow(/WebGL2 is not available/);
-      proto.getContext = function (this: OffscreenCanvas, ...args: unknown[]) {
-        const gl = original.apply(this, args) as WebGL2RenderingContext;
-        const getExtension = gl.getExtension.bind(gl);
-        gl.getExtension = ((name: string) =>
-          name === "EXT_color_buffer_float" ? null : getExtension(name)) as typeof gl.getExtension;
-        return gl;
-      };
-      expect(() => new WebGLBackend()).toThrow(/EXT_color_buffer_float/);
-    } finally {
-      proto.getContext = original;
+  for (const [m, k, n] of [
+    [3, 8, 4],
+    [5, 12, 8],
+    [2, 7, 4],
+    [4, 5, 12],
+  ] as const) {
+    for (const tA of [false, true]) {
+      for (const tB of [false, true]) {
+        it(`matmul [2, ${m}, ${k}] · [${k}, ${n}] transposeA ${tA} transposeB ${tB}: float32 and exact int32`, () =>
+          tidy(() => {
+            const batch = 2;
+            const a = vals(batch * m * k, 1);
+            const b = vals(k * n, 2);
+            const aShape = tA ? [batch, k, m] : [batch, m, k];
+            const bShape = tB ? [n, k] : [k, n];
+            const attrs = { transposeA: tA, transposeB: tB };
+            const { v, t: out } = run("matmul", [t(a, aShape), t(b, bShape)], attrs);
+            expect(out.shape).toEqual([batch, m, n]);
+            close(v, matmulRef(a, b, batch, m, k, n, tA, tB));
+            const ai = a.map((x) => Math.round(x * 1000));
+            const bi = b.map((x) => Math.round(x * 1000));
+            const iv = run("matmul", [t(ai, aShape, "int32"), t(bi, bShape, "int32")], attrs).v;
+            expect(iv).toEqual(matmulRef(ai, bi, batch, m, k, n, tA, tB));
+          }));
+      }
     }
-  });
+  }
 
-  it("a lost context gives ContextLostError, and pending reads are rejected", async () => {
-    const b = new WebGLBackend();
-    const x = b.write(new Float32Array([1, 2, 3]), "float32");
-    const y = b.run(
-      "exp",
-      [{ buffer: x, shape: [3], dtype: "float32" }],
-      {},
-      { shape: [3], dtype: "float32" },
-    );
-    const pending = b.read(y, "float32", 3).then(
-      () => null, // the read may finish before the loss
-      (e: unknown) => e,
-    );
-    const ext = b.gpgpu.gl.getExtension("WEBGL_lose_context");
-    expect(ext).not.toBeNull();
-    ext!.loseContext();
-    await new Promise((r) => setTimeout(r, 50));
-    const error = await pending;
-    if (error !== null) expect(error).toBeInstanceOf(ContextLostError);
-    expect(() =>
-      b.run("exp", [{ buffer: x, shape: [3], dtype: "float32" }], {}, { shape: [3], dtype: "float32" }),
-    ).toThrow(ContextLostError);
-    expect(() => b.write(new Float32Array([1]), "float32")).toThrow(ContextLostError);
-  });
+  interface Geo {
+    n: number;
+    h: number;
+    w: number;
+    c: number;
+    o: number;
+    k: number;
+    s: number;
+    d: number;
+    p: number;
+  }
+  const geos: Geo[] = [
+    { n: 2, h: 6, w: 5, c: 4, o: 8, k: 3, s: 1, d: 1, p: 1 },
+    { n: 1, h: 7, w: 7, c: 8, o: 4, k: 3, s: 2, d: 1, p: 2 },
+    { n: 2, h: 7, w: 6, c: 3, o: 4, k: 2, s: 1, d: 2, p: 0 },
+    { n: 1, h: 5, w: 5, c: 4, o: 3, k: 3, s: 2, d: 2, p: 1 },
+  ];
+  const outSize = (g: Geo, len: number) => Math.floor((len + 2 * g.p - g.d * (g.k - 1) - 1) / g.s) + 1;
+
+  /** y = conv2d(x, f), dx = Σ dy·f, df = Σ x·dy in float64, NHWC with symmetric padding p. */
+  function convRef(g: Geo, x: number[], f: number[], dy: number[]) {
+    const oh = outSize(g, g.h);
+    const ow = outSize(g, g.w);
+    const y = new Array<number>(g.n * oh * ow * g.o).fill(0);
+    const dx = new Array<number>(x.length).fill(0);
+    const df = new Array<number>(f.length).fill(0);
+    for (let b = 0; b < g.n; b++)
+      for (let oy = 0; oy < oh; oy++)
+        for (let ox = 0; ox < ow; ox++)
+          for (let ky = 0; ky < g.k; ky++)
+            for (let kx = 0; kx < g.k; kx++) {
+              const iy = oy * g.s - g.p + ky * g.d;
+              const ix = ox * g.s - g.p + kx * g.d;
+              if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
+              for (let c = 0; c < g.c; c++)
+                for (let o = 0; o < g.o; o++) {
+                  const xi = ((b * g.h + iy) * g.w + ix) * g.c + c;
+                  const fi = ((ky * g.k + kx) * g.c + c) * g.o + o;
+                  const yi = ((b * oh + oy) * ow + ox) * g.o + o;
+                  y[yi] += x[xi] * f[fi];
+                  dx[xi] += dy[yi] * f[fi];
+                  df[fi] += x[xi] * dy[yi];
+                }
+            }
+    return { y, dx, df, yShape: [g.n, oh, ow, g.o] };
+  }
+
+  for (const g of geos) {
+    it(`conv2d and both backprops, x [${g.n},${g.h},${g.w},${g.c}], f [${g.k},${g.k},${g.c},${g.o}], stride ${g.s}, dilation ${g.d}`, () =>
+      tidy(() => {
+        const xShape = [g.n, g.h, g.w, g.c];
+        const fShape = [g.k, g.k, g.c, g.o];
+        const x = vals(g.n * g.h * g.w * g.c, 3);
+        const f = vals(g.k * g.k * g.c * g.o, 4);
+        const oh = outSize(g, g.h);
+        const ow = outSize(g, g.w);
+        const dy = vals(g.n * oh * ow * g.o, 5);
+        const ref = convRef(g, x, f, dy);
+        const attrs = {
+          strides: [g.s, g.s] as const,
+          dilations: [g.d, g.d] as const,
+          padding: [
+            [g.p, g.p],
+            [g.p, g.p],
+          ] as const,
+        };
+        const y = run("conv2d", [t(x, xShape), t(f, fShape)], attrs);
+        expect(y.t.shape).toEqual(ref.yShape);
+        close(y.v, ref.y);
+        close(
+          run("conv2dBackpropInput", [t(dy, ref.yShape), t(f, fShape)], { ...attrs, inputShape: xShape }).v,
+          ref.dx,
+        );
+        close(
+          run("conv2dBackpropFilter", [t(x, xShape), t(dy, ref.yShape)], { ...attrs, filterShape: fShape }).v,
+          ref.df,
+        );
+      }));
+  }
 });

@@ -1,15 +1,19 @@
 import type { DType, TypedArray } from "@axon/core";
 
-/** How elements sit in a texture: float32 as R32F, int32 and bool as exact R32I. */
+/** How elements sit in a texture: float32 as RGBA32F, int32 and bool as exact RGBA32I. */
 export type TexFormat = "float" | "int";
 
 export function formatOf(dtype: DType): TexFormat {
   return dtype === "float32" ? "float" : "int";
 }
 
+/** Elements per texel: RGBA32F / RGBA32I textures hold four consecutive elements in a texel. */
+export const TEXEL = 4;
+
 /**
- * The 2-D layout of a flat row-major array of `size` elements: `width` is a power of two near
- * √size, so a flat index i sits at texel (i & (width − 1), i >> log2(width)). Reshape is free.
+ * The 2-D layout of a flat row-major array of `size` elements, four to a texel: element i is
+ * component i & 3 of texel t = i >> 2, and `width` is a power of two near √texels, so texel t sits
+ * at (t & (width − 1), t >> log2(width)). Reshape is free.
  */
 export interface TexLayout {
   readonly width: number;
@@ -18,11 +22,15 @@ export interface TexLayout {
 }
 
 export function layoutOf(size: number): TexLayout {
-  if (size <= 1) return { width: 1, height: 1, shift: 0 };
-  const shift = Math.ceil(Math.log2(Math.sqrt(size)));
+  const texels = Math.ceil(size / TEXEL);
+  if (texels <= 1) return { width: 1, height: 1, shift: 0 };
+  const shift = Math.ceil(Math.log2(Math.sqrt(texels)));
   const width = 2 ** shift;
-  return { width, height: Math.ceil(size / width), shift };
+  return { width, height: Math.ceil(texels / width), shift };
 }
+
+/** Bytes of a texture of `layout` (16 a texel). */
+export const layoutBytes = (layout: TexLayout): number => layout.width * layout.height * TEXEL * 4;
 
 /**
  * The backend's buffer: a texture on the GPU and/or a host copy. Data written from JS stays on the
@@ -48,6 +56,6 @@ export class GLBuffer {
   }
 
   get bytes(): number {
-    return this.layout.width * this.layout.height * 4;
+    return layoutBytes(this.layout);
   }
 }

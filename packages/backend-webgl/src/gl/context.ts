@@ -58,7 +58,7 @@ function renderable(gl: WebGL2RenderingContext, fb: WebGLFramebuffer, internalFo
 
 /**
  * Creates the WebGL2 context the backend computes with, or throws a BackendError saying what is
- * missing: WebGL2 itself, EXT_color_buffer_float, or float/integer render targets.
+ * missing: WebGL2 itself, EXT_color_buffer_float, or RGBA32F/RGBA32I render targets.
  */
 export function createGLContext(): GLContext {
   const canvas = makeCanvas();
@@ -72,8 +72,8 @@ export function createGLContext(): GLContext {
   const framebuffer = gl.createFramebuffer();
   if (!framebuffer) throw new BackendError("webgl: could not create a framebuffer");
   for (const [name, format] of [
-    ["R32F", gl.R32F],
-    ["R32I", gl.R32I],
+    ["RGBA32F", gl.RGBA32F],
+    ["RGBA32I", gl.RGBA32I],
   ] as const) {
     if (!renderable(gl, framebuffer, format)) {
       throw new BackendError(

@@ -1,5 +1,5 @@
 import { BackendError, type DType, type TypedArray, typedArrayFor } from "@axon/core";
-import { GLBuffer, type TexFormat, layoutOf } from "./buffer.ts";
+import { GLBuffer, TEXEL, type TexFormat, layoutOf } from "./buffer.ts";
 import { ContextLostError, type GLContext } from "./context.ts";
 import { type CompiledProgram, type ProgramSpec, compileProgram, fragmentSource } from "./program.ts";
 import { TexturePool } from "./textures.ts";
@@ -25,7 +25,6 @@ export class GPGPU {
   readonly stats: GPGPUStats = { draws: 0, programsCompiled: 0, uploads: 0, readbacks: 0 };
   readonly #programs = new Map<string, CompiledProgram>();
   readonly #dummies = new Map<TexFormat, WebGLTexture>();
-  readonly #readFormats = new Map<TexFormat, { format: number; type: number; components: number }>();
   readonly #pendingReads = new Set<(e: Error) => void>();
   #lost = false;
 
@@ -69,7 +68,7 @@ export class GPGPU {
     const layout = layoutOf(size);
     if (layout.width > max || layout.height > max) {
       throw new BackendError(
-        `webgl: ${op}: a tensor of ${size} elements does not fit in one texture (MAX_TEXTURE_SIZE ${max}: at most ${max * max} elements)`,
+        `webgl: ${op}: a tensor of ${size} elements does not fit in one texture (MAX_TEXTURE_SIZE ${max}: at most ${max * max * TEXEL} elements, ${TEXEL} a texel)`,
       );
     }
   }
@@ -93,19 +92,24 @@ export class GPGPU {
     const tex = this.pool.acquire(buf.layout, buf.format);
     gl.bindTexture(gl.TEXTURE_2D, tex);
     const isFloat = buf.format === "float";
-    const data: TypedArray = isFloat
-      ? values instanceof Float32Array
-        ? values
-        : Float32Array.from(values)
-      : values instanceof Int32Array
-        ? values
-        : Int32Array.from(values);
-    const format = isFloat ? gl.RED : gl.RED_INTEGER;
+    // Four elements a texel: the last texel is padded with zeros when the size is not a multiple of 4.
+    const texels = Math.ceil(buf.size / TEXEL);
+    const padded = texels * TEXEL !== buf.size;
+    let data: Float32Array | Int32Array;
+    if (isFloat) {
+      data = values instanceof Float32Array && !padded ? values : new Float32Array(texels * TEXEL);
+      if (data !== values) data.set(values);
+    } else {
+      data = values instanceof Int32Array && !padded ? values : new Int32Array(texels * TEXEL);
+      if (data !== values) data.set(values);
+    }
+    const format = isFloat ? gl.RGBA : gl.RGBA_INTEGER;
     const type = isFloat ? gl.FLOAT : gl.INT;
-    const rows = Math.floor(buf.size / width);
+    const rows = Math.floor(texels / width);
     if (rows > 0) gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, width, rows, format, type, data, 0);
-    const rest = buf.size - rows * width;
-    if (rest > 0) gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, rows, rest, 1, format, type, data, rows * width);
+    const rest = texels - rows * width;
+    if (rest > 0)
+      gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, rows, rest, 1, format, type, data, rows * width * TEXEL);
     gl.bindTexture(gl.TEXTURE_2D, null);
     buf.texture = tex;
     if (buf.size > HOST_CACHE_MAX) buf.values = null;
@@ -185,6 +189,8 @@ export class GPGPU {
     gl.uniform1i(loc("u_outSize"), size);
     const one = loc("ax_one");
     if (one !== null) gl.uniform1f(one, 1);
+    const zero = loc("ax_zero");
+    if (zero !== null) gl.uniform1ui(zero, 0);
     for (const u of spec.uniforms ?? []) {
       const l = loc(Array.isArray(u.value) ? `${u.name}[0]` : u.name);
       if (l === null) continue; // declared but unused: the compiler removed it
@@ -210,26 +216,12 @@ export class GPGPU {
 
   // ------------------------------------------------------------ readback
 
+  /** RGBA/FLOAT and RGBA_INTEGER/INT: the read formats every WebGL2 implementation supports. */
   #readFormat(format: TexFormat): { format: number; type: number; components: number } {
-    let f = this.#readFormats.get(format);
-    if (!f) {
-      const gl = this.gl;
-      const implFormat = gl.getParameter(gl.IMPLEMENTATION_COLOR_READ_FORMAT);
-      const implType = gl.getParameter(gl.IMPLEMENTATION_COLOR_READ_TYPE);
-      if (format === "float") {
-        f =
-          implFormat === gl.RED && implType === gl.FLOAT
-            ? { format: gl.RED, type: gl.FLOAT, components: 1 }
-            : { format: gl.RGBA, type: gl.FLOAT, components: 4 };
-      } else {
-        f =
-          implFormat === gl.RED_INTEGER && implType === gl.INT
-            ? { format: gl.RED_INTEGER, type: gl.INT, components: 1 }
-            : { format: gl.RGBA_INTEGER, type: gl.INT, components: 4 };
-      }
-      this.#readFormats.set(format, f);
-    }
-    return f;
+    const gl = this.gl;
+    return format === "float"
+      ? { format: gl.RGBA, type: gl.FLOAT, components: TEXEL }
+      : { format: gl.RGBA_INTEGER, type: gl.INT, components: TEXEL };
   }
 
   /** Attaches `buf`'s texture for reading and returns how to read it. */
@@ -240,12 +232,12 @@ export class GPGPU {
     return this.#readFormat(buf.format);
   }
 
-  /** Converts raw texels (`components` per element) into a new array of `dtype`. */
-  #finish(buf: GLBuffer, raw: Float32Array | Int32Array, components: number, dtype: DType): TypedArray {
+  /** Copies the first `size` elements of raw texels (four elements each) into a new array of `dtype`. */
+  #finish(buf: GLBuffer, raw: Float32Array | Int32Array, dtype: DType): TypedArray {
     const out = typedArrayFor(dtype, buf.size);
-    if (components === 1 && out.constructor === raw.constructor)
+    if (out.constructor === raw.constructor)
       (out as Float32Array).set(raw.subarray(0, buf.size) as Float32Array);
-    else for (let i = 0; i < buf.size; i++) out[i] = raw[i * components];
+    else for (let i = 0; i < buf.size; i++) out[i] = raw[i];
     if (buf.size <= HOST_CACHE_MAX && !buf.freed) buf.values = out.slice();
     this.stats.readbacks++;
     return out;
@@ -260,9 +252,10 @@ export class GPGPU {
   }
 
   readSync(buf: GLBuffer, dtype: DType): TypedArray {
+    // After a context loss every tensor of the backend is gone, host copies included.
+    this.check("readSync");
     if (buf.values) return this.#hostCopy(buf, dtype);
     if (buf.size === 0) return typedArrayFor(dtype, 0);
-    this.check("readSync");
     const gl = this.gl;
     const { width, height } = buf.layout;
     const f = this.#bindForRead(buf);
@@ -272,7 +265,7 @@ export class GPGPU {
         : new Int32Array(width * height * f.components);
     gl.readPixels(0, 0, width, height, f.format, f.type, raw);
     gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, null, 0);
-    return this.#finish(buf, raw, f.components, dtype);
+    return this.#finish(buf, raw, dtype);
   }
 
   /**
@@ -280,13 +273,13 @@ export class GPGPU {
    * has passed it. Concurrent reads of one buffer share one transfer.
    */
   read(buf: GLBuffer, dtype: DType): Promise<TypedArray> {
-    if (buf.values) return Promise.resolve(this.#hostCopy(buf, dtype));
-    if (buf.size === 0) return Promise.resolve(typedArrayFor(dtype, 0));
     try {
       this.check("read");
     } catch (e) {
       return Promise.reject(e);
     }
+    if (buf.values) return Promise.resolve(this.#hostCopy(buf, dtype));
+    if (buf.size === 0) return Promise.resolve(typedArrayFor(dtype, 0));
     if (!buf.pendingRead) {
       const pending = this.#readAsync(buf);
       buf.pendingRead = pending;
@@ -343,7 +336,7 @@ export class GPGPU {
         gl.getBufferSubData(gl.PIXEL_PACK_BUFFER, 0, raw);
         gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
         done();
-        resolve(this.#finish(buf, raw, f.components, buf.dtype));
+        resolve(this.#finish(buf, raw, buf.dtype));
       };
       setTimeout(poll, 0);
     });

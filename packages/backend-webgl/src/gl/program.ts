@@ -11,17 +11,23 @@ export interface UniformSpec {
 
 /**
  * One draw: the kernel's GLSL defines `T compute(int idx)` (T = float for a float32 output, int
- * for int32 and bool), which gives the element at flat output index `idx`. Input k is read with
- * `readK(int i)` (float or int by its dtype) at flat index i. Uniforms are declared from `uniforms`,
- * so shapes stay out of the source and one program serves every shape of the same rank.
+ * for int32 and bool), which gives the element at flat output index `idx`; each fragment computes
+ * the four elements of its texel. A kernel that computes a texel at once (a vec4 of four
+ * consecutive elements) sets `texel` and defines `V computeTexel(int t)` instead (V = vec4 or
+ * ivec4; elements past the end are ignored). Input k is read with `readK(int i)` (float or int by
+ * its dtype) at flat index i, or a whole texel with `fetchK(int t)` (elements 4t … 4t + 3).
+ * Uniforms are declared from `uniforms`, so shapes stay out of the source and one program serves
+ * every shape of the same rank.
  */
 export interface ProgramSpec {
   readonly inputs: readonly GLBuffer[];
   readonly inputDTypes?: readonly DType[];
   readonly uniforms?: readonly UniformSpec[];
   readonly outDType: DType;
-  /** GLSL with helper functions and `compute`. */
+  /** GLSL with helper functions and `compute` (or `computeTexel`). */
   readonly source: string;
+  /** The source defines `computeTexel(int t)` instead of `compute(int idx)`. */
+  readonly texel?: boolean;
 }
 
 export interface CompiledProgram {
@@ -47,25 +53,36 @@ export function fragmentSource(spec: ProgramSpec): string {
   ];
   spec.inputs.forEach((buf, k) => {
     const isFloat = formatOf(buf.dtype) === "float";
+    const at = `ivec2(t & x${k}_mask, t >> x${k}_shift)`;
     lines.push(
       `uniform highp ${isFloat ? "sampler2D" : "isampler2D"} x${k};`,
       `uniform int x${k}_mask;`,
       `uniform int x${k}_shift;`,
-      `${isFloat ? "float" : "int"} read${k}(int i) { return texelFetch(x${k}, ivec2(i & x${k}_mask, i >> x${k}_shift), 0).r; }`,
+      `${isFloat ? "vec4" : "ivec4"} fetch${k}(int t) { return texelFetch(x${k}, ${at}, 0); }`,
+      `${isFloat ? "float" : "int"} read${k}(int i) { int t = i >> 2; return texelFetch(x${k}, ${at}, 0)[i & 3]; }`,
     );
   });
   const outFloat = formatOf(spec.outDType) === "float";
+  const v = outFloat ? "vec4" : "ivec4";
   lines.push(
     "uniform int u_outShift;",
     "uniform int u_outSize;",
-    `out highp ${outFloat ? "vec4" : "ivec4"} outColor;`,
+    `out highp ${v} outColor;`,
     ...(spec.uniforms ?? []).map(uniformDecl),
     spec.source,
     "void main() {",
-    "  int idx = (int(gl_FragCoord.y) << u_outShift) | int(gl_FragCoord.x);",
-    outFloat
-      ? "  outColor = vec4(idx < u_outSize ? compute(idx) : 0.0, 0.0, 0.0, 0.0);"
-      : "  outColor = ivec4(idx < u_outSize ? compute(idx) : 0, 0, 0, 0);",
+    "  int t = (int(gl_FragCoord.y) << u_outShift) | int(gl_FragCoord.x);",
+    ...(spec.texel
+      ? ["  outColor = computeTexel(t);"]
+      : [
+          `  ${v} v = ${v}(0);`,
+          "  int i = t << 2;",
+          "  v.x = compute(i);",
+          "  if (i + 1 < u_outSize) v.y = compute(i + 1);",
+          "  if (i + 2 < u_outSize) v.z = compute(i + 2);",
+          "  if (i + 3 < u_outSize) v.w = compute(i + 3);",
+          "  outColor = v;",
+        ]),
     "}",
   );
   return lines.join("\n");

@@ -1,5 +1,5 @@
 import { BackendError } from "@axon/core";
-import type { TexFormat, TexLayout } from "./buffer.ts";
+import { type TexFormat, type TexLayout, layoutBytes } from "./buffer.ts";
 
 /**
  * Textures by size and format: a freed tensor's texture goes back here and the next tensor of the
@@ -23,7 +23,7 @@ export class TexturePool {
     const list = this.#free.get(key);
     const reused = list?.pop();
     if (reused) {
-      this.#pooledBytes -= layout.width * layout.height * 4;
+      this.#pooledBytes -= layoutBytes(layout);
       return reused;
     }
     const gl = this.gl;
@@ -34,15 +34,21 @@ export class TexturePool {
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
-    gl.texStorage2D(gl.TEXTURE_2D, 1, format === "float" ? gl.R32F : gl.R32I, layout.width, layout.height);
+    gl.texStorage2D(
+      gl.TEXTURE_2D,
+      1,
+      format === "float" ? gl.RGBA32F : gl.RGBA32I,
+      layout.width,
+      layout.height,
+    );
     gl.bindTexture(gl.TEXTURE_2D, null);
     this.numTextures++;
-    this.numBytes += layout.width * layout.height * 4;
+    this.numBytes += layoutBytes(layout);
     return tex;
   }
 
   release(tex: WebGLTexture, layout: TexLayout, format: TexFormat): void {
-    const bytes = layout.width * layout.height * 4;
+    const bytes = layoutBytes(layout);
     if (this.#pooledBytes + bytes > this.capBytes) {
       this.gl.deleteTexture(tex);
       this.numTextures--;
@@ -63,14 +69,19 @@ export class TexturePool {
     return n;
   }
 
+  /** Bytes of the pooled (unused) textures. */
+  get pooledBytes(): number {
+    return this.#pooledBytes;
+  }
+
   /** Deletes the pooled textures (textures still in use stay counted). */
   dispose(): void {
     for (const [key, list] of this.#free) {
-      const [w, h] = key.split(":")[0].split("x").map(Number);
+      const [width, height] = key.split(":")[0].split("x").map(Number);
       for (const t of list) {
         this.gl.deleteTexture(t);
         this.numTextures--;
-        this.numBytes -= w * h * 4;
+        this.numBytes -= layoutBytes({ width, height, shift: 0 });
       }
     }
     this.#free.clear();

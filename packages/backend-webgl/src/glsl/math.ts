@@ -70,7 +70,7 @@ float ax_log1p(float x) {
   if (ax_isinf(x)) return x;
   float u = ax_one + x;
   if (u == 1.0) return x;
-  return ax_log(u) * (x / (u - ax_one));
+  return ax_log(u) * (x / (ax_keep(u) - ax_one));
 }`,
   },
   ax_expm1: {

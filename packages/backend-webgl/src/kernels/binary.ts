@@ -61,7 +61,7 @@ const LOGICAL: Record<LogicalPrim, string> = {
 
 type Elementwise = BinaryPrim | ComparePrim | LogicalPrim;
 
-/** The GLSL `compute` of a two-input elementwise op with NumPy broadcasting. */
+/** The GLSL `f(a, b)` of a two-input elementwise op, element by element. */
 function binarySource(prim: Elementwise, t: "float" | "int", outT: "float" | "int"): string {
   let expr: string;
   let needs: readonly string[] = [];
@@ -78,14 +78,45 @@ function binarySource(prim: Elementwise, t: "float" | "int", outT: "float" | "in
     expr = s.expr;
     needs = s.needs ?? [];
   }
-  return `${mathLib(needs)}\n${outT} compute(int idx) {\n  OFFSETS\n  ${t} a = read0(off0);\n  ${t} b = read1(off1);\n  return ${expr};\n}`;
+  return `${mathLib(needs)}\n${outT} f(${t} a, ${t} b) {\n  return ${expr};\n}`;
+}
+
+/**
+ * How an input is read in a texel kernel: `full` (the output's own shape: one fetch gives the
+ * texel) or `scalar` (one element, the same in every lane); null when it needs broadcasting.
+ */
+function texelRead(
+  shape: readonly number[],
+  outShape: readonly number[],
+  k: number,
+  t: string,
+): string | null {
+  const size = sizeOf(shape);
+  if (size === 1) return `${t === "float" ? "vec4" : "ivec4"}(read${k}(0))`;
+  if (size === sizeOf(outShape)) return `fetch${k}(t)`;
+  return null;
 }
 
 function binaryKernel<P extends Elementwise>(g: GPGPU, prim: P): Kernel<P, GLBuffer> {
   return (inputs, _attrs, out) => {
     const [a, b] = inputs;
+    const t = glType(a.dtype);
+    const outT = glType(out.dtype);
+    const fn = binarySource(prim, t, outT);
+    const ra = texelRead(a.shape, out.shape, 0, t);
+    const rb = texelRead(b.shape, out.shape, 1, t);
+    if (ra !== null && rb !== null) {
+      // No broadcasting but scalars: a texel of each input at a time.
+      const v = t === "float" ? "vec4" : "ivec4";
+      const ov = outT === "float" ? "vec4" : "ivec4";
+      const source = `${fn}\n${ov} computeTexel(int t) {\n  ${v} a = ${ra};\n  ${v} b = ${rb};\n  return ${ov}(f(a.x, b.x), f(a.y, b.y), f(a.z, b.z), f(a.w, b.w));\n}`;
+      return g.run(
+        { inputs: [a.buffer, b.buffer], outDType: out.dtype, source, texel: true },
+        sizeOf(out.shape),
+      );
+    }
     const offsets = broadcastOffsets([a.shape, b.shape], out.shape);
-    const source = binarySource(prim, glType(a.dtype), glType(out.dtype)).replace("OFFSETS", offsets.code);
+    const source = `${fn}\n${outT} compute(int idx) {\n  ${offsets.code}\n  return f(read0(off0), read1(off1));\n}`;
     return g.run(
       { inputs: [a.buffer, b.buffer], uniforms: offsets.uniforms, outDType: out.dtype, source },
       sizeOf(out.shape),

@@ -19,8 +19,9 @@ function accumulator(prim: ReducePrim, t: "float" | "int"): { init: string; step
     if (t === "int") return { init: "int acc = 0;", step: "acc += v;" };
     return {
       init: "float acc = 0.0; float comp = 0.0;",
-      // once the sum is infinite, the compensation (inf − inf) would turn it into NaN
-      step: "float yk = v - comp; float tk = acc + yk; comp = ax_isinf(tk) ? 0.0 : (tk - acc) - yk; acc = tk;",
+      // once the sum is infinite, the compensation (inf − inf) would turn it into NaN; ax_keep stops
+      // compilers from folding (tk − acc) − yk to 0
+      step: "float yk = v - comp; float tk = acc + yk; comp = ax_isinf(tk) ? 0.0 : (ax_keep(tk) - acc) - yk; acc = tk;",
     };
   }
   const cmp = prim === "max" ? ">" : "<";

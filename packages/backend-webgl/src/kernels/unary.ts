@@ -47,16 +47,19 @@ function unaryKernel(g: GPGPU, prim: UnaryPrim): Kernel<UnaryPrim, GLBuffer> {
   return (inputs, _attrs, out) => {
     const [x] = inputs;
     const t = glType(x.dtype);
-    let source: string;
+    let fn: string;
     if (t === "float") {
       const s = FLOAT[prim];
-      source = `${mathLib(s.needs ?? [])}\nfloat compute(int idx) { float x = read0(idx); return ${s.expr}; }`;
+      fn = `${mathLib(s.needs ?? [])}\nfloat f(float x) { return ${s.expr}; }`;
     } else {
       const s = INT[prim];
       if (!s) throw new Error(`webgl: ${prim} has no int32 kernel (core admits only float inputs)`);
-      source = `int compute(int idx) { int x = read0(idx); return ${s}; }`;
+      fn = `int f(int x) { return ${s}; }`;
     }
-    return g.run({ inputs: [x.buffer], outDType: out.dtype, source }, sizeOf(out.shape));
+    // A texel at a time: one fetch for four elements (the padding past the end is computed and ignored).
+    const v = t === "float" ? "vec4" : "ivec4";
+    const source = `${fn}\n${v} computeTexel(int t) { ${v} x = fetch0(t); return ${v}(f(x.x), f(x.y), f(x.z), f(x.w)); }`;
+    return g.run({ inputs: [x.buffer], outDType: out.dtype, source, texel: true }, sizeOf(out.shape));
   };
 }
 
