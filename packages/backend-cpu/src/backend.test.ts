@@ -24,7 +24,7 @@ describe("CpuBackend", () => {
     expect(registeredBackends()).toContain("cpu");
     expect(getBackend().name).toBe("cpu");
     expect(getBackend().dtypes).toEqual(["float32", "float64", "int32", "bool"]);
-    expect(getBackend().info?.()).toMatchObject({ threads: 1 });
+    expect(getBackend().info?.()).toMatchObject({ threads: 1, simd: false });
   });
 
   it("has a kernel for every primitive", () => {
@@ -36,13 +36,13 @@ describe("CpuBackend", () => {
     const src = new Float32Array([1, 2, 3]);
     const buf = b.write(src, "float32");
     src[0] = 99;
-    expect(Array.from(buf)).toEqual([1, 2, 3]);
+    expect(Array.from(buf.data)).toEqual([1, 2, 3]);
     const out = b.readSync(buf, "float32", 3);
     out[1] = 99;
     expect(Array.from(b.readSync(buf, "float32", 3))).toEqual([1, 2, 3]);
     expect(Array.from(await b.read(buf, "float32", 3))).toEqual([1, 2, 3]);
-    expect(b.write(new Uint8Array([0, 2, 255]), "bool")).toEqual(new Uint8Array([0, 1, 1]));
-    expect(b.write(new Float64Array([0.1]), "float32")).toEqual(new Float32Array([0.1]));
+    expect(b.write(new Uint8Array([0, 2, 255]), "bool").data).toEqual(new Uint8Array([0, 1, 1]));
+    expect(b.write(new Float64Array([0.1]), "float32").data).toEqual(new Float32Array([0.1]));
     expect(b.info()).toMatchObject({ liveBuffers: 3 });
     b.free(buf);
     expect(b.info()).toMatchObject({ liveBuffers: 2 });
@@ -172,5 +172,45 @@ describe("scalars and empty tensors in every kernel", () => {
     const y = run(prim, inputs(), attrs as PrimAttrs[typeof prim]);
     expect(y.shape).toEqual(shape);
     expect(values(y).length).toBe(shape.reduce((a, b) => a * b, 1));
+  });
+});
+
+describe("CpuBackend with WebAssembly kernels", () => {
+  it("keeps every buffer in the heap: a training-like sequence of kernels copies no input", () => {
+    const b = new CpuBackend({ threads: 1 });
+    const f = (shape: number[]) => ({
+      buffer: b.write(new Float32Array(shape.reduce((x, y) => x * y, 1)).fill(0.5), "float32"),
+      shape,
+      dtype: "float32" as const,
+    });
+    const x = f([8, 16]);
+    const w = f([16, 4]);
+    const spec = (shape: number[], dtype: "float32" | "bool" = "float32") => ({ shape, dtype });
+    const y = {
+      buffer: b.run("matmul", [x, w], { transposeA: false, transposeB: false }, spec([8, 4])),
+      shape: [8, 4],
+      dtype: "float32" as const,
+    };
+    // JavaScript kernels (compare, where, transpose) write into heap blocks too.
+    const zero = f([1]);
+    const mask = {
+      buffer: b.run("greater", [y, zero], {}, spec([8, 4], "bool")),
+      shape: [8, 4],
+      dtype: "bool" as const,
+    };
+    const r = {
+      buffer: b.run("where", [mask, y, zero], {}, spec([8, 4])),
+      shape: [8, 4],
+      dtype: "float32" as const,
+    };
+    const t = {
+      buffer: b.run("transpose", [r], { perm: [1, 0] }, spec([4, 8])),
+      shape: [4, 8],
+      dtype: "float32" as const,
+    };
+    b.run("matmul", [t, x], { transposeA: false, transposeB: false }, spec([4, 16]));
+    b.run("exp", [t], {}, spec([4, 8]));
+    for (const buf of [mask, r, t]) expect(buf.buffer.inHeap).toBe(true);
+    expect((b.info().heap as { migrations: number }).migrations).toBe(0);
   });
 });

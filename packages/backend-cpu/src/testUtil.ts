@@ -13,15 +13,19 @@ import {
 } from "@axon/core";
 import fc from "fast-check";
 import { beforeAll } from "vitest";
-import { registerCpuBackend } from "./index.ts";
+import { type CpuBackendOptions, registerCpuBackend } from "./index.ts";
 
 /** Property-test runs: fewer in CI, same assertions. */
 export const NUM_RUNS = process.env.CI ? 25 : 100;
 
-/** Registers the CPU backend and makes it active for the tests of the calling file. */
-export function useCpuBackend(): void {
+/**
+ * Registers the CPU backend and makes it active for the tests of the calling file. By default it
+ * runs the JavaScript reference kernels (the kernel tests pin their exact behaviour); the WebAssembly
+ * kernels are compared with them in fast/*.test.ts and run the conformance suite.
+ */
+export function useCpuBackend(options: CpuBackendOptions = { simd: false }): void {
   beforeAll(async () => {
-    registerCpuBackend();
+    registerCpuBackend(1, options);
     await setBackend("cpu");
   });
 }

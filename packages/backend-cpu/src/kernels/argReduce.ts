@@ -1,4 +1,5 @@
 import type { ArgReducePrim, Kernel, TypedArray } from "@axon/core";
+import { allocOut } from "./util.ts";
 
 /**
  * Index (int32) of the first extreme along `axis`. A NaN counts as the extreme and the first NaN
@@ -6,14 +7,14 @@ import type { ArgReducePrim, Kernel, TypedArray } from "@axon/core";
  */
 function argReduceKernel<P extends ArgReducePrim>(prim: P): Kernel<P, TypedArray> {
   const isMax = prim === "argmax";
-  return ([x], { axis }) => {
+  return ([x], { axis }, out) => {
     const src = x.buffer;
     const len = x.shape[axis];
     let outer = 1;
     for (let d = 0; d < axis; d++) outer *= x.shape[d];
     let inner = 1;
     for (let d = axis + 1; d < x.shape.length; d++) inner *= x.shape[d];
-    const res = new Int32Array(outer * inner);
+    const res = allocOut(out);
     const best = new Float64Array(inner);
     for (let o = 0; o < outer; o++) {
       const base = o * len * inner;

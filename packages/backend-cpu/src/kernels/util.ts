@@ -5,9 +5,27 @@ export function alloc(dtype: DType, size: number): TypedArray {
   return typedArrayFor(dtype, size);
 }
 
-/** Allocates the output a kernel must produce. */
+let provided: TypedArray | null = null;
+
+/**
+ * Hands the next `allocOut` call a zero-filled array to return instead of a new one (the backend
+ * passes a view of its heap, so that the kernel writes its output in place); null withdraws it.
+ */
+export function provideOut(buffer: TypedArray | null): void {
+  provided = buffer;
+}
+
+/** Allocates the output a kernel must produce (or returns the array the backend provided for it). */
 export function allocOut(out: { readonly shape: Shape; readonly dtype: DType }): TypedArray {
-  return typedArrayFor(out.dtype, sizeOf(out.shape));
+  const size = sizeOf(out.shape);
+  const p = provided;
+  if (p !== null) {
+    provided = null;
+    const fresh = typedArrayFor(out.dtype, size);
+    if (p.length === size && p.constructor === fresh.constructor) return p;
+    return fresh;
+  }
+  return typedArrayFor(out.dtype, size);
 }
 
 /**

@@ -1,0 +1,55 @@
+import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from "./conv.ts";
+import {
+  abs,
+  add,
+  ceil,
+  div,
+  erf,
+  exp,
+  floor,
+  log,
+  maximum,
+  minimum,
+  mul,
+  neg,
+  reciprocal,
+  round,
+  rsqrt,
+  sigmoid,
+  sqrt,
+  sub,
+  tanh,
+} from "./elementwise.ts";
+import { matmul } from "./matmul.ts";
+import { max, min, sum } from "./reduce.ts";
+import type { FastKernelTable } from "./types.ts";
+
+/** The primitives with a WebAssembly kernel; the rest (and the cases these decline) run in JavaScript. */
+export const FAST_KERNELS: FastKernelTable = {
+  matmul,
+  conv2d,
+  conv2dBackpropInput,
+  conv2dBackpropFilter,
+  neg,
+  abs,
+  sqrt,
+  rsqrt,
+  reciprocal,
+  floor,
+  ceil,
+  round,
+  exp,
+  log,
+  tanh,
+  sigmoid,
+  erf,
+  add,
+  sub,
+  mul,
+  div,
+  maximum,
+  minimum,
+  sum,
+  max,
+  min,
+};
