@@ -52,3 +52,5 @@ export {
   type SoftmaxCrossEntropyOptions,
 } from "./losses.ts";
 export { l1, l2, l1l2, type Regularizer } from "./regularizers.ts";
+
+export * from "./training/index.ts";
