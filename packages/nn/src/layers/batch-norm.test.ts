@@ -80,7 +80,11 @@ describe("BatchNorm", () => {
           // Normalizing by √(σ² + ε) leaves variance σ²/(σ² + ε): exactly 1 only when ε ≪ σ².
           const batchVariance = values(moments(x, [0, 1, 2]).variance);
           expectClose(m.mean, Array(c).fill(0), 1e-6);
-          expectClose(m.variance, batchVariance.map((v) => v / (v + 1e-9)), 1e-9);
+          expectClose(
+            m.variance,
+            batchVariance.map((v) => v / (v + 1e-9)),
+            1e-9,
+          );
         },
       ),
       { numRuns: NUM_RUNS },
