@@ -5,6 +5,7 @@ export * from "@axon/autograd";
 export * as nn from "@axon/nn";
 export * as optim from "@axon/optim";
 export * as data from "@axon/data";
+export * as tune from "@axon/tune";
 // Losses are used often enough to sit at top level too (API.md: `ax.softmaxCrossEntropy(...)`).
 export {
   binaryCrossEntropy,
