@@ -2,7 +2,7 @@
 // a learning-rate schedule, gradient norms per layer, checkpoints, test accuracy and a report.
 //
 //   pnpm demo                                   # MLP on the MNIST digits that come with Axon
-//   pnpm demo --dataset fashion-mnist --epochs 5 --batch-size 128 --lr 1e-3
+//   pnpm demo --dataset fashion-mnist           # 60,000 clothes images (apt-get install dataset-fashion-mnist)
 //   pnpm demo --model cnn                       # two conv + batch-norm + pooling blocks
 //   pnpm demo --resume                          # continue from runs/<dataset>-<model>/checkpoint.axon
 //   pnpm demo --help

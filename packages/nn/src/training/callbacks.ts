@@ -38,7 +38,7 @@ export interface TrainingContext {
   readonly epoch: number;
   /** The current batch of the epoch (0-based). */
   readonly batch: number;
-  /** Optimizer steps taken so far (the optimizer's `stepCount`, which a checkpoint restores). */
+  /** Optimizer steps taken so far: the optimizer's `stepCount` (which a checkpoint restores), else this run's count. */
   readonly step: number;
   /** Set it to end training after the current epoch (early stopping does). */
   stopTraining: boolean;
@@ -262,7 +262,12 @@ export class LearningRateScheduler implements Callback {
 
   onEpochBegin(epoch: number, ctx: TrainingContext): void {
     this.#current = this.#rate(epoch);
-    const used = ctx.optimizer.currentLearningRate?.();
+    let used: number | undefined;
+    try {
+      used = ctx.optimizer.currentLearningRate?.();
+    } catch {
+      used = undefined; // param groups without a default rate
+    }
     if (used !== undefined && used !== this.#current)
       throw new ValueError(
         `LearningRateScheduler: the optimizer's learning rate is ${used}, not the scheduled ${this.#current}; construct it with { lr: scheduler.lr }`,

@@ -163,6 +163,15 @@ function statsOf(
   return (all.dataSync() as Float32Array | Float64Array).slice();
 }
 
+/** The optimizer's learning rate for the next step, when it has a single one to report. */
+export function learningRateOf(optimizer: OptimizerLike): number | undefined {
+  try {
+    return optimizer.currentLearningRate?.();
+  } catch {
+    return undefined; // param groups without a default rate: no single rate
+  }
+}
+
 const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /**
@@ -216,7 +225,7 @@ export async function fit(model: Module, options: FitOptions): Promise<History> 
   const named = model.namedParameters();
   const params = named.map(([, p]) => p);
   const reporter = new ProgressReporter({ verbose: options.verbose, output: options.output });
-  const state = { epoch: initialEpoch, batch: 0 };
+  const state = { epoch: initialEpoch, batch: 0, steps: 0 };
   const ctx: TrainingContext = {
     model,
     optimizer,
@@ -233,7 +242,7 @@ export async function fit(model: Module, options: FitOptions): Promise<History> 
       return state.batch;
     },
     get step() {
-      return optimizer.stepCount ?? 0;
+      return optimizer.stepCount ?? state.steps;
     },
     stopTraining: false,
     log: (line) => reporter.log(line),
@@ -277,7 +286,7 @@ export async function fit(model: Module, options: FitOptions): Promise<History> 
       if (options.seed !== undefined) setRandomState(epochRandomState(seed, epoch));
       model.train();
       for (const c of callbacks) await c.onEpochBegin?.(epoch, ctx);
-      const lr = optimizer.currentLearningRate?.();
+      const lr = learningRateOf(optimizer);
       const started = performance.now();
       reporter.epochBegin(epoch);
       const loss = new MetricAccumulator();
@@ -291,6 +300,7 @@ export async function fit(model: Module, options: FitOptions): Promise<History> 
         let values: Float32Array | Float64Array;
         try {
           values = step(batch.x, batch.y);
+          state.steps += 1;
         } finally {
           releaseBatch(batch);
         }

@@ -71,7 +71,7 @@ function niceTicks(lo: number, hi: number, count = 5): number[] {
 function tickLabel(v: number): string {
   if (v === 0) return "0";
   const a = Math.abs(v);
-  if (a >= 1e4 || a < 1e-3) return v.toExponential(0);
+  if (a >= 1e4 || a < 1e-3) return Number(v.toPrecision(3)).toExponential(); // 7.5e-4, not 8e-4
   return String(Number(v.toPrecision(4)));
 }
 
