@@ -63,3 +63,25 @@ describe("Heap", () => {
     expect(Array.from(new Int32Array(heap.buffer, ptr, 3))).toEqual([7, 8, 9]);
   });
 });
+
+describe("Heap in debug mode", () => {
+  it("poisons freed blocks and never hands them out again, so a use-after-free reads NaN", () => {
+    const heap = new Heap({ shared: false, initialPages: 2, debug: true });
+    const a = heap.alloc(64);
+    heap.f32(a, 16).fill(1);
+    heap.free(a);
+    expect(heap.isLive(a)).toBe(false);
+    expect(Array.from(heap.f32(a, 16)).every(Number.isNaN)).toBe(true);
+    const b = heap.alloc(64);
+    expect(b).not.toBe(a);
+    expect(heap.isLive(b)).toBe(true);
+  });
+
+  it("a released buffer throws when it is used again", () => {
+    const heap = new Heap({ shared: false, initialPages: 2 });
+    const buf = new CpuBuffer(heap, heap.alloc(16), "float32", 4);
+    buf.release();
+    expect(() => buf.data).toThrow(/after release/);
+    expect(() => buf.toHeap()).toThrow(/after release/);
+  });
+});

@@ -1,6 +1,11 @@
 import type { DType, TypedArray } from "@axon/core";
 
 const PAGE = 65536;
+
+/** `AXON_HEAP_DEBUG=1` in the environment turns on `HeapOptions.debug` for every heap. */
+const DEBUG_ENV =
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.AXON_HEAP_DEBUG ===
+  "1";
 /** Every block starts on a cache line. */
 export const ALIGN = 64;
 /** The first page is kept for the thread pool's control words and never handed out. */
@@ -25,6 +30,12 @@ export interface HeapOptions {
   /** Largest size in 64 KiB pages (65536 = 4 GiB). */
   readonly maxPages?: number;
   readonly initialPages?: number;
+  /**
+   * Debugging use-after-free: freed blocks are filled with NaN and never handed out again, so a
+   * buffer read after its release sees NaN instead of another tensor's data (default: the
+   * `AXON_HEAP_DEBUG=1` environment variable).
+   */
+  readonly debug?: boolean;
 }
 
 /**
@@ -47,6 +58,7 @@ export class Heap {
   readonly memory: WebAssembly.Memory;
   readonly shared: boolean;
   readonly maxPages: number;
+  readonly debug: boolean;
   #top = RESERVED;
   #free = new Map<number, number[]>();
   /** Live blocks: address → class size. */
@@ -62,6 +74,7 @@ export class Heap {
   constructor(options: HeapOptions) {
     this.shared = options.shared;
     this.maxPages = options.maxPages ?? 65536;
+    this.debug = options.debug ?? DEBUG_ENV;
     this.memory = new WebAssembly.Memory({
       initial: options.initialPages ?? 256,
       maximum: this.maxPages,
@@ -83,7 +96,7 @@ export class Heap {
   /** A block of at least `bytes` bytes on a 64-byte boundary; its contents are not cleared. */
   alloc(bytes: number): number {
     let size = sizeClass(bytes);
-    let ptr = this.#free.get(size)?.pop();
+    let ptr = this.debug ? undefined : this.#free.get(size)?.pop();
     if (ptr === undefined) [ptr, size] = this.#bump(size);
     this.#live.set(ptr, size);
     this.#liveBytes += size;
@@ -98,11 +111,20 @@ export class Heap {
     return ptr;
   }
 
+  /** Whether `ptr` is the address of a block that is allocated and not yet freed. */
+  isLive(ptr: number): boolean {
+    return this.#live.has(ptr);
+  }
+
   free(ptr: number): void {
     const size = this.#live.get(ptr);
     if (size === undefined) throw new Error(`heap: free of a block that is not live (${ptr})`);
     this.#live.delete(ptr);
     this.#liveBytes -= size;
+    if (this.debug) {
+      new Float32Array(this.#buffer, ptr, size / 4).fill(Number.NaN);
+      return;
+    }
     let list = this.#free.get(size);
     if (!list) this.#free.set(size, (list = []));
     list.push(ptr);
@@ -164,6 +186,9 @@ export class Heap {
   }
 }
 
+/** `CpuBuffer.ptr` after `release`. */
+const RELEASED = -2;
+
 const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
 export function bytesOf(dtype: DType, length: number): number {
@@ -204,6 +229,7 @@ export class CpuBuffer {
   /** The elements (a view into the heap, valid until the next allocation that grows it). */
   get data(): TypedArray {
     const h = this.heap;
+    if (this.ptr === RELEASED) throw new Error("CpuBuffer: used after release");
     if (h && this.ptr >= 0 && this.#generation !== h.generation) {
       this.#view = h.view(this.dtype, this.ptr, this.length);
       this.#generation = h.generation;
@@ -214,6 +240,7 @@ export class CpuBuffer {
   /** Moves a JavaScript-side buffer into the heap (once; the contents are immutable). */
   toHeap(): void {
     const h = this.heap;
+    if (this.ptr === RELEASED) throw new Error("CpuBuffer: used after release");
     if (!h || this.ptr >= 0) return;
     const src = this.#view;
     h.migrations++;
@@ -229,6 +256,6 @@ export class CpuBuffer {
   /** Returns the heap block, if any; the buffer must not be used afterwards. */
   release(): void {
     if (this.heap && this.ptr >= 0) this.heap.free(this.ptr);
-    this.ptr = -2;
+    this.ptr = RELEASED;
   }
 }

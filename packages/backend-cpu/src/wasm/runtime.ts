@@ -206,7 +206,10 @@ export class WasmRuntime {
         for (let i = 0; i < m; i++) this.heap.f32(addresses[3 * t + 2] + 4 * i * ldc, n).fill(0);
       return;
     }
-    const { mc, kc, nc } = GEMM_BLOCKS;
+    const { mc, kc } = GEMM_BLOCKS;
+    // The kernel lays out its workspace (packed B, then the edge tile) from the nc it is given, so the
+    // workspace must be sized with that same nc: a smaller one puts the tile past the end of the block.
+    const nc = Math.min(GEMM_BLOCKS.nc, n);
     const { mr, nr } = this.gemmDescription;
     const parts = this.parts("gemm", count * m * n * k);
     let rects: [number, number, number, number, number, number][];
@@ -217,7 +220,7 @@ export class WasmRuntime {
     } else {
       rects = splitRange(m, parts, mr).map(([m0, m1]) => [0, count, m0, m1, 0, n]);
     }
-    const wsBytes = gemmWorkspaceBytes(this.gemmDescription, mc, kc, Math.min(nc, n));
+    const wsBytes = gemmWorkspaceBytes(this.gemmDescription, mc, kc, nc);
     const table = this.heap.alloc(4 * addresses.length);
     const ws = rects.map(() => this.heap.alloc(wsBytes));
     try {
