@@ -54,3 +54,4 @@ export {
 export { l1, l2, l1l2, type Regularizer } from "./regularizers.ts";
 
 export * from "./training/index.ts";
+export * as plot from "./plot/index.ts";
