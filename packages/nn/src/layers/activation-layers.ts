@@ -149,6 +149,9 @@ export class RReLU extends Module {
     if (!(Number.isFinite(lower) && Number.isFinite(upper) && lower >= 0 && lower <= upper))
       throw new ValueError(`RReLU: need finite 0 <= lower <= upper, got lower ${lower} and upper ${upper}`);
     this.#keys = new KeySequence("RReLU", o.seed);
+    // A seeded layer saves its position in the key sequence, so a resumed run draws the same slopes.
+    if (this.#keys.seeded)
+      this.#keys.bindState(this.registerBuffer("keyPosition", KeySequence.initialState()));
   }
 
   call(x: Tensor): Tensor {

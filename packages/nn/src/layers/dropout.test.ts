@@ -44,6 +44,24 @@ describe("Dropout", () => {
     expect(values(new Dropout(0.5).call(x))).toEqual(u);
   });
 
+  it("saves a seeded layer's position in its key sequence: a loaded copy draws the next masks", () => {
+    const x = ones([64]);
+    const a = new Dropout(0.5, { seed: 3 });
+    a.call(x);
+    a.call(x);
+    const saved = a.stateDict();
+    expect(Object.keys(saved)).toEqual(["keyPosition"]);
+    expect(Array.from(saved.keyPosition.dataSync())).toEqual([2, 0]);
+    const third = values(a.call(x));
+
+    const b = new Dropout(0.5, { seed: 3 });
+    b.loadStateDict(saved);
+    expect(values(b.call(x))).toEqual(third);
+    expect(Array.from(b.stateDict().keyPosition.dataSync())).toEqual([3, 0]);
+    // An unseeded layer draws from the global stream, which checkpoints save; it has no state.
+    expect(Object.keys(new Dropout(0.5).stateDict())).toEqual([]);
+  });
+
   it("passes the gradient through the kept elements only, scaled", () => {
     const x = ones([200]);
     const d = () => dropout(x, 0.25, { seed: 5 });

@@ -40,6 +40,9 @@ export class Dropout extends Module {
     const o = checkOptions("Dropout", options);
     this.rate = checkRate("Dropout", rate);
     this.#keys = new KeySequence("Dropout", o.seed);
+    // A seeded layer saves its position in the key sequence, so a resumed run draws the same masks.
+    if (this.#keys.seeded)
+      this.#keys.bindState(this.registerBuffer("keyPosition", KeySequence.initialState()));
   }
 
   call(x: Tensor): Tensor {

@@ -231,6 +231,36 @@ describe("checkpoints", () => {
     expect(bHistory.epochs.map((e) => e.epoch)).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it("resuming restores a seeded dropout layer's position in its own key sequence", async () => {
+    const options = {
+      data: blobs(48),
+      loss: "softmaxCrossEntropy" as const,
+      epochs: 4,
+      batchSize: 16,
+      verbose: 0 as const,
+    };
+    const losses = (into: number[]) => ({
+      onBatchEnd: (_: number, logs: { loss: number }) => void into.push(logs.loss),
+    });
+    const full: number[] = [];
+    const a = smallMlp(31, 8, 4, 16, 5);
+    const aOptimizer = new Adam({ lr: 1e-2 });
+    await fit(a, {
+      ...options,
+      optimizer: aOptimizer,
+      callbacks: [losses(full), new ModelCheckpoint(join(dir, "seeded-dropout-{epoch}.axon"))],
+    });
+
+    const part: number[] = [];
+    const b = smallMlp(32, 8, 4, 16, 5); // the same dropout seed, at the start of its sequence
+    const bOptimizer = new Adam({ lr: 1e-2 });
+    const state = load(b, join(dir, "seeded-dropout-2.axon"), { optimizer: bOptimizer });
+    expect(Array.from(b.stateDict()["3.keyPosition"].dataSync())).toEqual([6, 0]); // 2 epochs × 3 batches
+    await fit(b, { ...options, optimizer: bOptimizer, initialEpoch: state.epoch, callbacks: [losses(part)] });
+    expect(part).toEqual(full.slice(6));
+    expect(weights(b)).toEqual(weights(a));
+  });
+
   it("with fit's seed, the random stream of each epoch depends only on (seed, epoch)", async () => {
     const options = {
       data: blobs(40),

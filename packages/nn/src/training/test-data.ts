@@ -25,14 +25,23 @@ export function blobs(n: number, features = 8, classes = 4, seed = 1, spread = 1
   return { x, y, shape: [n, features], labelShape: [n] };
 }
 
-/** A small MLP with batch norm and unseeded dropout (masks from the global stream), built under `seed`. */
-export function smallMlp(seed: number, features = 8, classes = 4, hidden = 16): Sequential {
+/**
+ * A small MLP with batch norm and dropout, built under `seed`. The dropout masks come from the
+ * global stream, or from the layer's own key sequence with `dropoutSeed`.
+ */
+export function smallMlp(
+  seed: number,
+  features = 8,
+  classes = 4,
+  hidden = 16,
+  dropoutSeed?: number,
+): Sequential {
   setSeed(seed);
   return new Sequential([
     new Dense(features, hidden, { kernelInitializer: heNormal(), useBias: false }),
     new BatchNorm(hidden, { momentum: 0.9 }),
     new ReLU(),
-    new Dropout(0.2),
+    new Dropout(0.2, { seed: dropoutSeed }),
     new Dense(hidden, classes),
   ]);
 }
