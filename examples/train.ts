@@ -146,7 +146,8 @@ function prepareData(saved?: ax.data.StandardizerState) {
   const parts: Partial<ReturnType<typeof loadParts>> = loadParts();
   const standardizer = saved
     ? data.Standardizer.fromJSON(saved)
-    : new data.Standardizer({ mode: standardizeMode }).fit(parts.train!);
+    : // Pixels lie in [0, 1] with σ ≈ 0.3 overall; the floor keeps rarely inked pixels on that scale.
+      new data.Standardizer({ mode: standardizeMode, minStd: 0.1 }).fit(parts.train!);
   const take = (name: keyof typeof parts) => {
     const standardized = standardizer.transform(parts[name]!);
     delete parts[name];

@@ -55,6 +55,26 @@ describe("Standardizer", () => {
     expect(s.transform(other).x[3]).toBeCloseTo(1, 6); // (6 − 5) / 1, not (6 − 5) / √ε
   });
 
+  it("minStd floors the divisor: a rarely-set feature stays on the scale of the rest", () => {
+    // Feature 1 is non-zero in one example of 1000: σ ≈ 0.03, so a test value of 1 would be ≈ 32σ.
+    const n = 1000;
+    const x = new Float32Array(n * 2);
+    for (let i = 0; i < n; i++) x[i * 2] = (i % 10) / 10;
+    x[1] = 1;
+    const rare = makeDataset({ x, y: new Int32Array(n), shape: [n, 2] });
+    const test = makeDataset({ x: Float32Array.from([0.5, 1]), y: new Int32Array(1), shape: [1, 2] });
+    expect(new Standardizer().fit(rare).transform(test).x[1]).toBeGreaterThan(30);
+    const floored = new Standardizer({ minStd: 0.1 }).fit(rare);
+    expect(floored.transform(test).x[1]).toBeCloseTo((1 - 0.001) / 0.1, 4);
+    // Features above the floor are untouched: feature 0 has σ ≈ 0.29.
+    const plain = new Standardizer().fit(rare);
+    expect(floored.transform(test).x[0]).toBe(plain.transform(test).x[0]);
+    expect(Standardizer.fromJSON(floored.toJSON()).transform(test).x).toEqual(floored.transform(test).x);
+    expect(() => new Standardizer({ minStd: -1 })).toThrow(
+      "Standardizer: minStd must be a finite number ≥ 0, got -1",
+    );
+  });
+
   it("uses the training statistics only: transforming a validation set changes nothing fitted", () => {
     const s = new Standardizer().fit(train);
     const before = JSON.stringify(s.toJSON());

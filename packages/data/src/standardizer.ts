@@ -12,6 +12,13 @@ export interface StandardizerOptions {
    * on another set.
    */
   readonly epsilon?: number;
+  /**
+   * A floor on the divisor: each feature is divided by max(σ, minStd) (default 0: no floor). In
+   * `feature` mode a pixel inked in only a few training images has a tiny σ and would map a test
+   * image's stroke to hundreds of standard deviations; a floor of about a tenth of the data's
+   * overall σ keeps such features on the scale of the rest.
+   */
+  readonly minStd?: number;
 }
 
 /** What `toJSON` gives and `fromJSON` takes: everything a checkpoint needs to standardize again. */
@@ -20,6 +27,8 @@ export interface StandardizerState {
   readonly version: 1;
   readonly mode: StandardizerMode;
   readonly epsilon: number;
+  /** Absent in states written before the option existed (read as 0). */
+  readonly minStd?: number;
   /** The shape of one example the statistics were fitted on. */
   readonly featureShape: readonly number[];
   /** Examples seen by `fit`. */
@@ -58,11 +67,12 @@ function rowsOf(op: string, x: Dataset | Tensor): Rows {
 export class Standardizer {
   readonly mode: StandardizerMode;
   readonly epsilon: number;
+  readonly minStd: number;
   #featureShape: readonly number[] | null = null;
   #count = 0;
   #mean: Float64Array | null = null;
   #variance: Float64Array | null = null;
-  /** 1 / divisor per statistic (1 where the standard deviation is at most epsilon). */
+  /** 1 / divisor per statistic: 1 / max(σ, minStd), or 1 where that is at most epsilon. */
   #invScale: Float64Array | null = null;
 
   constructor(options: StandardizerOptions = {}) {
@@ -72,8 +82,12 @@ export class Standardizer {
     const epsilon = options.epsilon ?? 1e-6;
     if (typeof epsilon !== "number" || !(epsilon >= 0) || !Number.isFinite(epsilon))
       throw new ValueError(`Standardizer: epsilon must be a finite number ≥ 0, got ${epsilon}`);
+    const minStd = options.minStd ?? 0;
+    if (typeof minStd !== "number" || !(minStd >= 0) || !Number.isFinite(minStd))
+      throw new ValueError(`Standardizer: minStd must be a finite number ≥ 0, got ${minStd}`);
     this.mode = mode;
     this.epsilon = epsilon;
+    this.minStd = minStd;
   }
 
   get fitted(): boolean {
@@ -180,6 +194,7 @@ export class Standardizer {
       version: 1,
       mode: this.mode,
       epsilon: this.epsilon,
+      minStd: this.minStd,
       featureShape: [...s.featureShape],
       count: s.count,
       mean: Array.from(s.mean),
@@ -197,7 +212,7 @@ export class Standardizer {
       );
     if (s.version !== 1)
       throw new ValueError(`${op}: unsupported version ${s.version}, this reader knows version 1`);
-    const standardizer = new Standardizer({ mode: s.mode, epsilon: s.epsilon });
+    const standardizer = new Standardizer({ mode: s.mode, epsilon: s.epsilon, minStd: s.minStd });
     const shape = s.featureShape;
     if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0))
       throw new ValueError(
@@ -228,7 +243,7 @@ export class Standardizer {
     this.#mean = mean;
     this.#variance = variance;
     this.#invScale = variance.map((v) => {
-      const std = Math.sqrt(v);
+      const std = Math.max(Math.sqrt(v), this.minStd);
       return std > this.epsilon ? 1 / std : 1;
     });
   }
