@@ -1,14 +1,5 @@
-import {
-  type RandomKey,
-  Tensor,
-  ValueError,
-  gather,
-  keyFromSeed,
-  makeTensor,
-  philox4x32,
-  philoxWords,
-  sizeOf,
-} from "@axon/core";
+import { Tensor, ValueError, gather, makeTensor, sizeOf } from "@axon/core";
+import { derivedKey, shuffledIndices } from "@axon/data/browser";
 import { describe } from "../module.ts";
 
 /**
@@ -77,30 +68,14 @@ function isBatchSource(d: object): d is BatchSource {
   );
 }
 
-/** "data" in ASCII: the stream tag `@axon/data` uses for its shuffles. */
-const DATA_STREAM = 0x64617461;
-
 /**
- * The order of epoch `epoch` for a seed: the same Philox shuffle as `@axon/data`'s
- * `DataLoader(data, { seed })`, so `fit(model, { data, batchSize, seed })` visits exactly the
- * batches `new DataLoader(data, { batchSize, seed })` gives. It depends only on (seed, epoch).
+ * The order of epoch `epoch` for a seed: `@axon/data`'s shuffle for `DataLoader(data, { seed })`,
+ * so `fit(model, { data, batchSize, seed })` visits exactly the batches `new DataLoader(data,
+ * { batchSize, seed })` gives. It depends only on (seed, epoch).
  */
 export function epochOrder(n: number, seed: number, epoch: number, shuffle = true): Int32Array {
-  const perm = Int32Array.from({ length: n }, (_, i) => i);
-  if (!shuffle) return perm;
-  const base = keyFromSeed(seed, "DataLoader");
-  const w = new Uint32Array(4);
-  philox4x32(epoch >>> 0, 0, DATA_STREAM, 0, base[0], base[1], w);
-  const key: RandomKey = [w[0], w[1]];
-  const words = philoxWords(key, 2 * n);
-  for (let i = n - 1; i > 0; i--) {
-    const u = ((words[2 * i] >>> 5) * 67108864 + (words[2 * i + 1] >>> 6)) / 9007199254740992;
-    const j = Math.floor(u * (i + 1));
-    const t = perm[i];
-    perm[i] = perm[j];
-    perm[j] = t;
-  }
-  return perm;
+  if (!shuffle) return Int32Array.from({ length: n }, (_, i) => i);
+  return shuffledIndices(n, derivedKey(seed, epoch, 0, "DataLoader"));
 }
 
 function gatherRows<A extends Float32Array | Int32Array>(
