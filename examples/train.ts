@@ -1,12 +1,13 @@
 // Trains a classifier end to end: data, standardization, a model, Adam, progress, early stopping,
-// a learning-rate schedule, gradient norms per layer, checkpoints, test accuracy and a report.
+// a learning-rate schedule, a health monitor (gradient norms, dead units per layer), checkpoints,
+// test accuracy and reports.
 //
 //   pnpm demo                                   # MLP on the MNIST digits that come with Axon
 //   pnpm demo --dataset fashion-mnist           # 60,000 clothes images (apt-get install dataset-fashion-mnist)
 //   pnpm demo --model cnn                       # two conv + batch-norm + pooling blocks
 //   pnpm demo --resume                          # continue from runs/<dataset>-<model>/checkpoint.axon
 //   pnpm demo --help
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as ax from "@axon/axon";
@@ -237,6 +238,7 @@ if (!args.quiet) {
 // ---------------------------------------------------------------- training
 
 const early = new nn.EarlyStopping({ monitor: "val_loss", patience, restoreBestWeights: true });
+const health = new nn.HealthMonitor({ every: 10 });
 const trained = await nn.fit(model, {
   data: trainSet,
   validation: validationSet,
@@ -251,7 +253,8 @@ const trained = await nn.fit(model, {
   callbacks: [
     scheduler,
     early,
-    new nn.GradientNormMonitor({ every: 1 }),
+    // Every 10th step: activations, dead and saturated units, gradient norms, update/weight ratios.
+    health,
     // The full training state after every epoch: `--resume` continues exactly from it.
     new ModelCheckpoint(checkpointPath, { standardizer }),
   ],
@@ -274,6 +277,11 @@ save(model, null, join(out, "model.axon"), {
   standardizer,
   metadata: { dataset, model: modelKind },
 });
+writeFileSync(join(out, "health.jsonl"), health.toJsonLines(true));
+writeFileSync(
+  join(out, "health.html"),
+  nn.healthReport(health.records, { warnings: health.warnings, title: `${title}: training health` }),
+);
 const reportPath = join(out, "report.html");
 writeReport(reportPath, trained, {
   title: `${title}: test accuracy ${(result.accuracy * 100).toFixed(2)} %`,
@@ -306,5 +314,5 @@ console.log(
   `${seconds.toFixed(1)} s in all, ${meanEpoch.toFixed(2)} s per epoch, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
 );
 console.log(
-  `Report: ${reportPath}\nCheckpoint: ${checkpointPath} (resume with --resume); final model: ${join(out, "model.axon")}`,
+  `Report: ${reportPath} (training health: ${join(out, "health.html")})\nCheckpoint: ${checkpointPath} (resume with --resume); final model: ${join(out, "model.axon")}`,
 );

@@ -1,6 +1,12 @@
 // @axon/nn: modules, layers, activations, initializers, losses and regularizers, all composed of
 // core ops, so they are differentiable and run on every backend.
-export { Module, type Slot, type LoadStateDictOptions, type LoadStateDictResult } from "./module.ts";
+export {
+  Module,
+  type ForwardHook,
+  type Slot,
+  type LoadStateDictOptions,
+  type LoadStateDictResult,
+} from "./module.ts";
 export { ModuleBuffer } from "./buffer.ts";
 export { Sequential } from "./sequential.ts";
 export { functionalCall } from "./functional-call.ts";

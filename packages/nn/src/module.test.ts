@@ -17,6 +17,7 @@ import { functionalCall } from "./functional-call.ts";
 import { constant } from "./init/basic.ts";
 import { BatchNorm } from "./layers/batch-norm.ts";
 import { Dense } from "./layers/dense.ts";
+import { ReLU } from "./layers/activation-layers.ts";
 import { Dropout } from "./layers/dropout.ts";
 import { Module } from "./module.ts";
 import { l2 } from "./regularizers.ts";
@@ -245,5 +246,29 @@ describe("Module", () => {
     expect(values(g)).toEqual([3, 4]);
     expect(values(c.seen.value)).toEqual([1]);
     expect(c.parameters().length).toBe(1);
+  });
+  it("registerForwardHook sees each call's output until removed, and leaves no wrapper behind", () => {
+    const model = new Sequential([new Dense(2, 3, { kernelInitializer: constant(1) }), new ReLU()]);
+    const dense = model.at(0);
+    const seen: number[][] = [];
+    const remove = dense.registerForwardHook((y, x, m) => {
+      expect(m).toBe(dense);
+      expect(x.shape).toEqual([1, 2]);
+      seen.push(values(y));
+    });
+    const removeSecond = dense.registerForwardHook(() => seen.push([-1]));
+    model.call(tensor([[1, -3]]));
+    expect(seen).toEqual([[-2, -2, -2], [-1]]);
+    removeSecond();
+    model.call(tensor([[1, 1]]));
+    expect(seen.at(-1)).toEqual([2, 2, 2]);
+    remove();
+    remove(); // a second removal does nothing
+    model.call(tensor([[1, 1]]));
+    expect(seen).toHaveLength(3);
+    expect(Object.hasOwn(dense, "call")).toBe(false);
+    expect(() => dense.registerForwardHook(3 as never)).toThrow(
+      /registerForwardHook: hook must be a function/,
+    );
   });
 });

@@ -38,6 +38,9 @@ export interface LoadStateDictResult {
   unexpectedKeys: string[];
 }
 
+/** Called after a module's `call` with its output and input (see `registerForwardHook`). */
+export type ForwardHook = (output: Tensor, input: Tensor, module: Module) => void;
+
 /** Every part of a module tree with where it sits, for this package's functionalCall (not exported from the package). */
 export let walkSlots: (m: Module) => SlotEntry[];
 
@@ -62,6 +65,9 @@ export abstract class Module {
   training = true;
   readonly #registered = new Map<string, Slot>();
   readonly #regularizers = new Map<string, Regularizer>();
+  readonly #forwardHooks = new Set<ForwardHook>();
+  /** Puts back the module's own `call` when the last hook goes. */
+  #unwrap: (() => void) | null = null;
 
   /** The forward computation. Compose core ops only, so it is differentiable on every backend. */
   abstract call(x: Tensor): Tensor;
@@ -113,6 +119,37 @@ export abstract class Module {
   #checkName(op: string, name: unknown): void {
     if (typeof name !== "string" || name === "" || name.includes("."))
       throw new ValueError(`${op}: name must be a non-empty string without '.', got ${JSON.stringify(name)}`);
+  }
+
+  /**
+   * Calls `hook(output, input, module)` after every `call` of this module until the returned
+   * function removes it. A module without hooks runs its own `call` untouched: the wrapper exists
+   * only while a hook is registered.
+   */
+  registerForwardHook(hook: ForwardHook): () => void {
+    if (typeof hook !== "function")
+      throw new ValueError(`registerForwardHook: hook must be a function, got ${describe(hook)}`);
+    if (this.#forwardHooks.size === 0) {
+      const own = Object.getOwnPropertyDescriptor(this, "call");
+      const inner = this.call;
+      const hooks = this.#forwardHooks;
+      const wrapped = (x: Tensor): Tensor => {
+        const y = inner.call(this, x);
+        for (const h of [...hooks]) h(y, x, this);
+        return y;
+      };
+      Object.defineProperty(this, "call", { value: wrapped, configurable: true, writable: true });
+      this.#unwrap = () => {
+        if (own) Object.defineProperty(this, "call", own);
+        else delete (this as { call?: unknown }).call;
+      };
+    }
+    this.#forwardHooks.add(hook);
+    return () => {
+      if (!this.#forwardHooks.delete(hook) || this.#forwardHooks.size > 0) return;
+      this.#unwrap?.();
+      this.#unwrap = null;
+    };
   }
 
   // ------------------------------------------------------------------ walking the tree

@@ -12,6 +12,7 @@ import {
   tidy,
 } from "@axon/core";
 import { type Module, describe } from "../module.ts";
+import { claimGradientNormLog, groupParameters } from "./health/gradient-norms.ts";
 import type { History } from "./history.ts";
 
 /** What `fit` needs of an optimizer (every `@axon/optim` optimizer has it). */
@@ -44,6 +45,13 @@ export interface TrainingContext {
   stopTraining: boolean;
   /** Prints a line through the progress display (nothing when quiet). */
   log(line: string): void;
+  /**
+   * From `onGradients`: the step's objective on its batch (forward pass, loss, regularization),
+   * kept valid until the step's `onBatchEnd` has run, so that a callback can rerun the step (the
+   * health monitor reruns one that produced NaN in core's debug mode). Batches are released as
+   * usual when nothing retains them.
+   */
+  retainObjective?(): () => Tensor;
 }
 
 /** The loss of one batch, its size, and each metric's value on it. */
@@ -63,6 +71,8 @@ type Maybe<T> = T | Promise<T>;
 export interface Callback {
   onTrainBegin?(ctx: TrainingContext): Maybe<void>;
   onEpochBegin?(epoch: number, ctx: TrainingContext): Maybe<void>;
+  /** Before the step of batch `batch` (0-based within the epoch); the step to come is `ctx.step + 1`. */
+  onBatchBegin?(batch: number, ctx: TrainingContext): Maybe<void>;
   onGradients?(grads: readonly (Tensor | null)[], ctx: TrainingContext): void;
   onBatchEnd?(batch: number, logs: BatchLogs, ctx: TrainingContext): Maybe<void>;
   onEpochEnd?(epoch: number, logs: Readonly<Record<string, number>>, ctx: TrainingContext): Maybe<void>;
@@ -288,9 +298,6 @@ export interface GradientNormMonitorOptions {
   print?: boolean;
 }
 
-/** "0.kernel" → "0"; "blocks.1.dense.kernel" → "blocks.1.dense"; "w" → "" (the model itself). */
-const layerOf = (name: string) => name.slice(0, Math.max(0, name.lastIndexOf(".")));
-
 /**
  * Records the L2 norm of each layer's gradient (all its parameters together) during training, in
  * `history.gradientNorms`, and says at once, through the progress display, when a layer's norm
@@ -320,29 +327,10 @@ export class GradientNormMonitor implements Callback {
   }
 
   onTrainBegin(ctx: TrainingContext): void {
-    const types = new Map<string, string>(ctx.model.namedModules().map(([n, m]) => [n, m.constructor.name]));
-    types.set("", ctx.model.constructor.name);
-    const index = new Map<string, number>();
-    this.#groups = [];
-    this.#layers = [];
-    ctx.parameterNames.forEach((name, i) => {
-      if (!ctx.parameters[i].trainable) return;
-      const layer = layerOf(name);
-      let g = index.get(layer);
-      if (g === undefined) {
-        g = this.#groups.length;
-        index.set(layer, g);
-        this.#groups.push([]);
-        this.#layers.push(`${layer || "(model)"} (${types.get(layer) ?? "?"})`);
-      }
-      this.#groups[g].push(i);
-    });
-    const log = ctx.history.gradientNorms;
-    if (log && log.layers.join("\n") !== this.#layers.join("\n"))
-      throw new ValueError(
-        `GradientNormMonitor: the history's gradient norms are of layers ${log.layers.join(", ")}, not of this model's ${this.#layers.join(", ")}`,
-      );
-    ctx.history.gradientNorms = log ?? { layers: [...this.#layers], records: [] };
+    const groups = groupParameters(ctx.model, ctx.parameterNames, ctx.parameters);
+    this.#groups = groups.members;
+    this.#layers = groups.labels;
+    claimGradientNormLog("GradientNormMonitor", ctx, this, this.#layers);
   }
 
   onEpochBegin(): void {

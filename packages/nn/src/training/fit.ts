@@ -6,7 +6,10 @@ import {
   add,
   cast,
   concat,
+  dispose,
+  keep,
   keyFromSeed,
+  makeTensorFromStorage,
   philox4x32,
   reshape,
   setRandomState,
@@ -225,7 +228,15 @@ export async function fit(model: Module, options: FitOptions): Promise<History> 
   const named = model.namedParameters();
   const params = named.map(([, p]) => p);
   const reporter = new ProgressReporter({ verbose: options.verbose, output: options.output });
-  const state = { epoch: initialEpoch, batch: 0, steps: 0 };
+  const state = {
+    epoch: initialEpoch,
+    batch: 0,
+    steps: 0,
+    /** The step in progress's batch, while its callbacks may retain its objective. */
+    current: null as { x: Tensor; y: Tensor } | null,
+    /** Handles on retained batches, released after the step's onBatchEnd. */
+    retained: [] as Tensor[],
+  };
   const ctx: TrainingContext = {
     model,
     optimizer,
@@ -246,25 +257,41 @@ export async function fit(model: Module, options: FitOptions): Promise<History> 
     },
     stopTraining: false,
     log: (line) => reporter.log(line),
+    retainObjective() {
+      if (!state.current) throw new ValueError(`${op}: retainObjective can only be called from onGradients`);
+      // New handles on the batch's data (no copy), which releasing the batch leaves alive.
+      const share = (t: Tensor) => keep(makeTensorFromStorage(t.shape, t.dtype, t.storageOrThrow(op)));
+      const x = share(state.current.x);
+      const y = share(state.current.y);
+      state.retained.push(x, y);
+      return objectiveOf(x, y, { pred: null });
+    },
   };
   const gradientHooks = callbacks.filter((c) => typeof c.onGradients === "function");
+  const batchBeginHooks = callbacks.filter((c) => typeof c.onBatchBegin === "function");
+
+  /** The objective of a batch: forward pass, loss (a scalar), regularization; keeps the predictions for the metrics. */
+  const objectiveOf = (x: Tensor, y: Tensor, out: { pred: Tensor | null }) => (): Tensor => {
+    const pred = model.call(x);
+    out.pred = pred;
+    const l = lossFn(pred, y);
+    if (!(l instanceof Tensor) || l.size !== 1)
+      throw new ValueError(
+        `${op}: the loss must return a scalar tensor (a mean over the batch), got ${describe(l)}`,
+      );
+    return regularization ? add(l, model.regularizationLoss()) : l;
+  };
 
   const step = (x: Tensor, y: Tensor): Float32Array | Float64Array =>
     tidy(() => {
-      // The predictions are kept from the forward pass for the metrics.
       const out: { pred: Tensor | null } = { pred: null };
-      const objective = () => {
-        const pred = model.call(x);
-        out.pred = pred;
-        const l = lossFn(pred, y);
-        if (!(l instanceof Tensor) || l.size !== 1)
-          throw new ValueError(
-            `${op}: the loss must return a scalar tensor (a mean over the batch), got ${describe(l)}`,
-          );
-        return regularization ? add(l, model.regularizationLoss()) : l;
-      };
-      const [lossValue, grads] = valueAndGrad(objective, params)();
-      for (const c of gradientHooks) c.onGradients!(grads, ctx);
+      const [lossValue, grads] = valueAndGrad(objectiveOf(x, y, out), params)();
+      state.current = { x, y };
+      try {
+        for (const c of gradientHooks) c.onGradients!(grads, ctx);
+      } finally {
+        state.current = null;
+      }
       optimizer.step(params, grads);
       return statsOf(lossValue, out.pred, y, metrics);
     });
@@ -299,6 +326,10 @@ export async function fit(model: Module, options: FitOptions): Promise<History> 
         const size = batchSizeOf(batch);
         let values: Float32Array | Float64Array;
         try {
+          for (const c of batchBeginHooks) {
+            const r = c.onBatchBegin!(b, ctx);
+            if (r instanceof Promise) await r;
+          }
           values = step(batch.x, batch.y);
           state.steps += 1;
         } finally {
@@ -311,9 +342,13 @@ export async function fit(model: Module, options: FitOptions): Promise<History> 
           batchLogs[m.name] = values[1 + 2 * i] / values[2 + 2 * i];
         });
         seen += size;
-        for (const c of callbacks) {
-          const r = c.onBatchEnd?.(b, batchLogs as BatchLogs, ctx);
-          if (r instanceof Promise) await r;
+        try {
+          for (const c of callbacks) {
+            const r = c.onBatchEnd?.(b, batchLogs as BatchLogs, ctx);
+            if (r instanceof Promise) await r;
+          }
+        } finally {
+          dispose(state.retained.splice(0));
         }
         const running: Record<string, number> = { loss: loss.value };
         for (const [i, m] of metrics.entries()) running[m.name] = accs[i].value;
@@ -345,6 +380,7 @@ export async function fit(model: Module, options: FitOptions): Promise<History> 
     for (const c of callbacks) await c.onTrainEnd?.(ctx);
   } finally {
     reporter.trainEnd();
+    dispose(state.retained.splice(0));
     model.train(wasTraining);
   }
   return history;

@@ -41,3 +41,4 @@ export {
   formatDuration,
 } from "./progress.ts";
 export { trainingReport, type TrainingReportOptions } from "./report.ts";
+export * from "./health/index.ts";

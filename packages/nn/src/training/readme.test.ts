@@ -33,8 +33,10 @@ const moduleOf = (name: string) => {
 };
 
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-const section = readme.slice(readme.indexOf("## Training"));
-const block = /```ts\n([\s\S]*?)```/.exec(section)![1];
+/** The first ```ts block after a heading. */
+const blockAfter = (heading: string) =>
+  /```ts\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf(heading)))![1];
+const block = blockAfter("## Training");
 
 function toRunnable(code: string): string {
   const checked = code
@@ -73,5 +75,20 @@ describe("README: Training", () => {
     }
     expect(checks).toHaveLength(5);
     expect(readFileSync(join(dir, "report.html"), "utf8")).toContain("<svg");
+  }, 60_000);
+
+  it("the training-health example runs as written and prints what it shows", async () => {
+    const health = blockAfter("### Training health");
+    expect(health).toContain("HealthMonitor(");
+    const checks: string[] = [];
+    const check = (actual: unknown, expected: unknown, line: string) => {
+      checks.push(line);
+      expect(actual, line).toEqual(expected);
+    };
+    await new AsyncFunction("require", "exports", "__check", toRunnable(health))(moduleOf, {}, check);
+    expect(checks).toHaveLength(3);
+    const lines = readFileSync(join(dir, "health.jsonl"), "utf8").trim().split("\n");
+    expect(lines.map((l) => JSON.parse(l).step)).toEqual([1, 11, 21, 31, 41, 51, 61, 71]);
+    expect(readFileSync(join(dir, "health.html"), "utf8")).toContain("<svg");
   }, 60_000);
 });
