@@ -13,7 +13,10 @@ import { defineConfig } from "vitest/config";
  *     AXON_BENCH_RENDERER=llvmpipe npx vitest run --config bench/webgl/vitest.config.ts
  *
  * Each run appends its table to bench/RESULTS.md (AXON_BENCH_WRITE=0 prints it only;
- * AXON_BENCH_ONLY=webgl times WebGL alone and writes nothing).
+ * AXON_BENCH_ONLY=webgl times WebGL alone and writes nothing). A file name filter runs one bench:
+ *
+ *     npx vitest run --config bench/webgl/vitest.config.ts webgl-vs-cpu
+ *     npx vitest run --config bench/webgl/vitest.config.ts host-eval
  */
 
 const executablePath = process.env.AXON_CHROMIUM ?? "/usr/bin/chromium";
@@ -41,20 +44,20 @@ function chromiumVersion(): string {
   }
 }
 
-/** Appends a run's table to bench/RESULTS.md with the command, the date and the machine (never rewrites). */
-const appendBenchResults: BrowserCommand<[table: string, gpu: string, userAgent: string]> = (
-  _ctx,
-  table,
-  gpu,
-  userAgent,
-) => {
+/**
+ * Appends a run's table to bench/RESULTS.md under `title`, with the command (`filter` names the
+ * bench file), the date and the machine (never rewrites).
+ */
+const appendBenchResults: BrowserCommand<
+  [table: string, gpu: string, userAgent: string, title?: string, filter?: string]
+> = (_ctx, table, gpu, userAgent, title = "WebGL vs CPU", filter = "") => {
   const cpus = os.cpus();
   const command =
     (renderer === "swiftshader" ? "" : `AXON_BENCH_RENDERER=${renderer} `) +
-    "npx vitest run --config bench/webgl/vitest.config.ts";
+    `npx vitest run --config bench/webgl/vitest.config.ts${filter ? ` ${filter}` : ""}`;
   const section = [
     "",
-    `## WebGL vs CPU in headless Chromium (${renderer})`,
+    `## ${title} in headless Chromium (${renderer})`,
     "",
     `- command: \`${command}\``,
     `- date: ${new Date().toISOString()}`,

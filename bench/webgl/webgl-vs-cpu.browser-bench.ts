@@ -5,14 +5,8 @@
 import * as ax from "@axon/core";
 import { registerCpuBackend } from "@axon/backend-cpu";
 import { expect, inject, it } from "vitest";
-import { commands } from "vitest/browser";
 import { type WebGLBackend, registerWebGLBackend } from "../../packages/backend-webgl/src/index.ts";
-
-declare module "vitest/browser" {
-  interface BrowserCommands {
-    appendBenchResults: (table: string, renderer: string, userAgent: string) => Promise<string>;
-  }
-}
+import { appendBenchResults } from "./results.ts";
 
 declare module "vitest" {
   interface ProvidedContext {
@@ -193,6 +187,6 @@ it("WebGL vs CPU", async () => {
     "",
     `Milliseconds per call: the median of ${MIN_SAMPLES}–${MAX_SAMPLES} samples of at least ${SAMPLE_MS} ms each (about ${BUDGET_MS / 1000} s per case and backend) after two warm-up calls. Each call ends with a one-element read (the readback row reads the whole 4 MiB result), so GPU times include finishing the work. Inputs are float32 in [−1, 1); "max rel. diff" compares the WebGL result with the CPU's.`,
   ].join("\n");
-  const where = await commands.appendBenchResults(table, renderer, navigator.userAgent);
+  const where = await appendBenchResults(table, renderer, "WebGL vs CPU", "webgl-vs-cpu");
   console.log(`written to ${where}`);
 });

@@ -2,15 +2,11 @@ import { gradCheck, grad } from "@axon/autograd";
 import { gradientSuite } from "@axon/autograd/testing";
 import { DTypeError, type Tensor, getBackend, sum, tanh, tidy } from "@axon/core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { t, useWebGL } from "./test/setup.ts";
+import { t, useWebGL, useWebGLGpuOnly } from "./test/setup.ts";
 
 // Autograd runs on any backend: every differentiable primitive and composite op of core passes
 // gradCheck on WebGL, in float32 (the only float dtype here), with the same generators as on the
 // CPU and gradCheck's float32 defaults (eps 1e-3, rtol 1e-2, atol 1e-4).
-
-beforeAll(async () => {
-  await useWebGL();
-});
 
 /**
  * WebGL's tolerance table: gradCheck options by case name, over the float32 defaults. Empty: every
@@ -19,9 +15,25 @@ beforeAll(async () => {
  */
 const TOLERANCE = {};
 
-gradientSuite({ name: "webgl", dtypes: ["float32"], tolerance: { float32: TOLERANCE } });
+describe("host evaluation on (small tensors on the host kernels)", () => {
+  beforeAll(async () => {
+    await useWebGL();
+  });
+  gradientSuite({ name: "webgl", dtypes: ["float32"], tolerance: { float32: TOLERANCE } });
+});
+
+describe("host evaluation off (every primitive on the GPU kernels)", () => {
+  beforeAll(async () => {
+    await useWebGLGpuOnly();
+  });
+  gradientSuite({ name: "webgl-gpu", dtypes: ["float32"], tolerance: { float32: TOLERANCE } });
+});
 
 describe("gradCheck on a backend without float64", () => {
+  beforeAll(async () => {
+    await useWebGL();
+  });
+
   it("falls back to float32 and passes", () =>
     tidy(() => {
       expect(getBackend().name).toBe("webgl");

@@ -1,12 +1,14 @@
 import { ValueError, philoxUniform, runPrimitive, tidy } from "@axon/core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { run, t, useWebGL } from "./test/setup.ts";
+import { run, t, useWebGLGpuOnly } from "./test/setup.ts";
 
 const NAN = Number.NaN;
 const INF = Number.POSITIVE_INFINITY;
 
+// The GPU kernels themselves, small inputs included: host evaluation is off on this backend
+// (host kernels are compared with these in host-kernels.browser.test.ts).
 beforeAll(async () => {
-  await useWebGL();
+  await useWebGLGpuOnly();
 });
 
 describe("reductions on the GPU", () => {
@@ -85,6 +87,18 @@ describe("elementwise edge cases", () => {
         t([3, 3, -3, -3, -1, 0], [6], "int32"),
       ]).v;
       expect(im).toEqual([2, 1, -1, -2, 0, 0]);
+      // exponent gaps above 127: the divisor is scaled in two steps (2^128 alone overflows float32)
+      const gap = run("mod", [t([1e30, 3e38, -1e38], [3]), t([1e-30, 7, 1e-10], [3])]).v;
+      expect(gap).toEqual(
+        [
+          [1e30, 1e-30],
+          [3e38, 7],
+          [-1e38, 1e-10],
+        ].map(([a, b]) => {
+          const r = Math.fround(a) % Math.fround(b);
+          return Math.fround(r !== 0 && r < 0 !== b < 0 ? r + Math.fround(b) : r);
+        }),
+      );
     }));
 
   it("int32 arithmetic wraps like Int32Array", () =>

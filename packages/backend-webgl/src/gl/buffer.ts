@@ -33,15 +33,18 @@ export function layoutOf(size: number): TexLayout {
 export const layoutBytes = (layout: TexLayout): number => layout.width * layout.height * TEXEL * 4;
 
 /**
- * The backend's buffer: a texture on the GPU and/or a host copy. Data written from JS stays on the
- * host until a kernel needs it (then it is uploaded once); a buffer read back keeps its values when
- * small, since a buffer never changes after it is made.
+ * The backend's buffer: a texture on the GPU and/or a host copy. Data written from JS, and the
+ * results of primitives evaluated on the host, stay on the host until a GPU kernel needs them (then
+ * they are uploaded once); a buffer read back keeps its values when small, since a buffer never
+ * changes after it is made. A buffer with host values is what host evaluation may read.
  */
 export class GLBuffer {
   texture: WebGLTexture | null = null;
   values: TypedArray | null;
   pendingRead: Promise<TypedArray> | null = null;
   freed = false;
+  /** Made while compiling only (`GPGPU.compileOnly`): it was never drawn and has no values. */
+  placeholder = false;
   readonly layout: TexLayout;
   readonly format: TexFormat;
 

@@ -13,6 +13,11 @@ export interface GLContext {
   readonly framebuffer: WebGLFramebuffer;
   /** The full-screen triangle (built from gl_VertexID, no attributes). */
   readonly vertexShader: WebGLShader;
+  /**
+   * KHR_parallel_shader_compile's COMPLETION_STATUS_KHR when the extension is present (programs
+   * can be asked whether they are compiled without blocking), else null.
+   */
+  readonly completionStatus: number | null;
 }
 
 /** Raised by every call once the browser has taken the WebGL context away. */
@@ -97,6 +102,7 @@ export function createGLContext(): GLContext {
   gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
   gl.pixelStorei(gl.PACK_ALIGNMENT, 4);
   const debug = gl.getExtension("WEBGL_debug_renderer_info");
+  const parallel = gl.getExtension("KHR_parallel_shader_compile") as { COMPLETION_STATUS_KHR: number } | null;
   return {
     gl,
     canvas,
@@ -107,5 +113,6 @@ export function createGLContext(): GLContext {
     version: String(gl.getParameter(gl.VERSION)),
     framebuffer,
     vertexShader,
+    completionStatus: parallel ? parallel.COMPLETION_STATUS_KHR : null,
   };
 }

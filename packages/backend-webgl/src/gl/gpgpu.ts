@@ -1,11 +1,22 @@
 import { BackendError, type DType, type TypedArray, typedArrayFor } from "@axon/core";
 import { GLBuffer, TEXEL, type TexFormat, layoutOf } from "./buffer.ts";
 import { ContextLostError, type GLContext } from "./context.ts";
-import { type CompiledProgram, type ProgramSpec, compileProgram, fragmentSource } from "./program.ts";
+import {
+  type CompiledProgram,
+  type PendingProgram,
+  type ProgramSpec,
+  finishProgram,
+  fragmentSource,
+  programReady,
+  startProgram,
+} from "./program.ts";
 import { TexturePool } from "./textures.ts";
 
 /** Buffers up to this many elements keep their host values after an upload or a readback. */
 const HOST_CACHE_MAX = 1 << 16;
+
+const PLACEHOLDER_READ =
+  "webgl: this tensor was made inside compileAsync, which compiles the programs of a computation without running them: it has no values";
 
 /** Counters for tests and `info()`. */
 export interface GPGPUStats {
@@ -13,17 +24,25 @@ export interface GPGPUStats {
   programsCompiled: number;
   uploads: number;
   readbacks: number;
+  /** Primitives evaluated on the host (no draw). */
+  hostRuns: number;
 }
 
 /**
  * The machinery under the kernels: uploads, draws into float/int textures, readback (sync via
  * readPixels, async via a pixel-pack buffer and a fence), the program cache and the texture pool.
+ * In compile-only mode (`compileOnly`, set by `WebGLBackend.compileAsync`) `run` hands programs to
+ * the driver without drawing, and `finishPending` waits for them (KHR_parallel_shader_compile).
  */
 export class GPGPU {
   readonly gl: WebGL2RenderingContext;
   readonly pool: TexturePool;
-  readonly stats: GPGPUStats = { draws: 0, programsCompiled: 0, uploads: 0, readbacks: 0 };
+  readonly stats: GPGPUStats = { draws: 0, programsCompiled: 0, uploads: 0, readbacks: 0, hostRuns: 0 };
   readonly #programs = new Map<string, CompiledProgram>();
+  /** Programs handed to the driver by `compileAsync` and not yet checked, by source. */
+  readonly #pending = new Map<string, PendingProgram>();
+  /** While true, `run` starts compiling the program it would draw with and draws nothing. */
+  compileOnly = false;
   readonly #dummies = new Map<TexFormat, WebGLTexture>();
   readonly #pendingReads = new Set<(e: Error) => void>();
   #lost = false;
@@ -85,6 +104,7 @@ export class GPGPU {
   texture(buf: GLBuffer): WebGLTexture {
     if (buf.texture) return buf.texture;
     if (buf.freed) throw new BackendError("webgl: a kernel read a freed buffer");
+    if (buf.placeholder) throw new BackendError(PLACEHOLDER_READ);
     const values = buf.values;
     if (!values) throw new BackendError("webgl: a buffer has neither a texture nor values");
     const gl = this.gl;
@@ -136,26 +156,73 @@ export class GPGPU {
     return tex;
   }
 
+  /** The program of `source`, compiled now (waiting for the driver) unless it already is. */
   #program(source: string): CompiledProgram {
-    let p = this.#programs.get(source);
-    if (!p) {
-      p = compileProgram(this.gl, this.ctx.vertexShader, source);
-      this.#programs.set(source, p);
+    const p = this.#programs.get(source);
+    if (p) return p;
+    let pending = this.#pending.get(source);
+    if (!pending) {
+      pending = startProgram(this.gl, this.ctx.vertexShader, source);
       this.stats.programsCompiled++;
     }
+    return this.#link(pending);
+  }
+
+  #link(pending: PendingProgram): CompiledProgram {
+    this.#pending.delete(pending.source);
+    const p = finishProgram(this.gl, pending);
+    this.#programs.set(pending.source, p);
     return p;
   }
 
+  /** Hands `source` to the driver without waiting (compile-only runs). */
+  #startProgram(source: string): void {
+    if (this.#programs.has(source) || this.#pending.has(source)) return;
+    this.#pending.set(source, startProgram(this.gl, this.ctx.vertexShader, source));
+    this.stats.programsCompiled++;
+  }
+
+  /** Programs compiled or being compiled. */
   get numPrograms(): number {
-    return this.#programs.size;
+    return this.#programs.size + this.#pending.size;
+  }
+
+  /** Programs handed to the driver and not yet checked. */
+  get numPendingPrograms(): number {
+    return this.#pending.size;
+  }
+
+  /**
+   * Waits for every program started by a compile-only run and checks it. With
+   * KHR_parallel_shader_compile, programs are polled with COMPLETION_STATUS_KHR between tasks and
+   * LINK_STATUS is only asked once they are done, so nothing blocks; without it, each LINK_STATUS
+   * query may wait for the driver, and the event loop runs between programs.
+   */
+  async finishPending(): Promise<void> {
+    let delay = 0;
+    while (this.#pending.size > 0) {
+      this.check("compileAsync");
+      let finished = 0;
+      for (const pending of [...this.#pending.values()]) {
+        if (!programReady(this.gl, pending, this.ctx.completionStatus)) continue;
+        this.#link(pending);
+        finished++;
+        if (this.ctx.completionStatus === null) break;
+      }
+      if (this.#pending.size === 0) break;
+      delay = finished > 0 ? 0 : Math.min(delay + 1, 16);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+    this.check("compileAsync");
   }
 
   /** Runs one kernel program into a new buffer of `size` elements of `spec.outDType`. */
   run(spec: ProgramSpec, size: number): GLBuffer {
     this.check("run");
     this.checkSize("run", size);
+    // An empty result has nothing to draw and counts as host values (no texture to wait for).
+    if (size === 0) return new GLBuffer(0, spec.outDType, typedArrayFor(spec.outDType, 0));
     const out = new GLBuffer(size, spec.outDType, null);
-    if (size === 0) return out;
     if (spec.inputs.length > this.ctx.maxTextureUnits) {
       throw new BackendError(
         `webgl: a kernel needs ${spec.inputs.length} textures, more than the ${this.ctx.maxTextureUnits} units`,
@@ -163,6 +230,11 @@ export class GPGPU {
     }
     const gl = this.gl;
     const source = fragmentSource(spec);
+    if (this.compileOnly) {
+      this.#startProgram(source);
+      out.placeholder = true;
+      return out;
+    }
     const prog = this.#program(source);
     const textures = spec.inputs.map((b) => (b.size === 0 ? this.#dummy(b.format) : this.texture(b)));
     out.texture = this.pool.acquire(out.layout, out.format);
@@ -251,10 +323,17 @@ export class GPGPU {
     return out;
   }
 
+  /** Zeros while compiling only (nothing was computed, and kernels that read indices go on); an error after. */
+  #placeholderValues(buf: GLBuffer, dtype: DType): TypedArray {
+    if (!this.compileOnly) throw new BackendError(PLACEHOLDER_READ);
+    return typedArrayFor(dtype, buf.size);
+  }
+
   readSync(buf: GLBuffer, dtype: DType): TypedArray {
     // After a context loss every tensor of the backend is gone, host copies included.
     this.check("readSync");
     if (buf.values) return this.#hostCopy(buf, dtype);
+    if (buf.placeholder) return this.#placeholderValues(buf, dtype);
     if (buf.size === 0) return typedArrayFor(dtype, 0);
     const gl = this.gl;
     const { width, height } = buf.layout;
@@ -279,6 +358,13 @@ export class GPGPU {
       return Promise.reject(e);
     }
     if (buf.values) return Promise.resolve(this.#hostCopy(buf, dtype));
+    if (buf.placeholder) {
+      try {
+        return Promise.resolve(this.#placeholderValues(buf, dtype));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
     if (buf.size === 0) return Promise.resolve(typedArrayFor(dtype, 0));
     if (!buf.pendingRead) {
       const pending = this.#readAsync(buf);
@@ -345,8 +431,13 @@ export class GPGPU {
   dispose(): void {
     if (!this.lost) {
       for (const p of this.#programs.values()) this.gl.deleteProgram(p.program);
+      for (const p of this.#pending.values()) {
+        this.gl.deleteProgram(p.program);
+        this.gl.deleteShader(p.shader);
+      }
       this.pool.dispose();
     }
     this.#programs.clear();
+    this.#pending.clear();
   }
 }

@@ -88,31 +88,59 @@ export function fragmentSource(spec: ProgramSpec): string {
   return lines.join("\n");
 }
 
-/** Compiles and links a fragment shader against the shared vertex shader. */
-export function compileProgram(
+/** A program whose compile and link have been handed to the driver but not yet checked. */
+export interface PendingProgram {
+  readonly program: WebGLProgram;
+  readonly shader: WebGLShader;
+  readonly source: string;
+}
+
+/** Starts compiling and linking a fragment shader against the shared vertex shader; never blocks. */
+export function startProgram(
   gl: WebGL2RenderingContext,
   vertexShader: WebGLShader,
   source: string,
-): CompiledProgram {
-  const fs = gl.createShader(gl.FRAGMENT_SHADER);
+): PendingProgram {
+  const shader = gl.createShader(gl.FRAGMENT_SHADER);
   const program = gl.createProgram();
-  if (!fs || !program) throw new BackendError("webgl: could not create a shader program");
-  gl.shaderSource(fs, source);
-  gl.compileShader(fs);
+  if (!shader || !program) throw new BackendError("webgl: could not create a shader program");
+  gl.shaderSource(shader, source);
+  gl.compileShader(shader);
   gl.attachShader(program, vertexShader);
-  gl.attachShader(program, fs);
+  gl.attachShader(program, shader);
   gl.linkProgram(program);
+  return { program, shader, source };
+}
+
+/**
+ * Whether the driver has finished a started program, asked without blocking through
+ * KHR_parallel_shader_compile's COMPLETION_STATUS_KHR (`completionStatus`). Without the extension
+ * there is no way to ask, and the answer is yes: LINK_STATUS will wait.
+ */
+export function programReady(
+  gl: WebGL2RenderingContext,
+  pending: PendingProgram,
+  completionStatus: number | null,
+): boolean {
+  if (completionStatus === null) return true;
+  // null after a context loss: nothing left to wait for
+  return gl.getProgramParameter(pending.program, completionStatus) !== false;
+}
+
+/** Checks a started program's LINK_STATUS (waiting for the driver if it is not done). */
+export function finishProgram(gl: WebGL2RenderingContext, pending: PendingProgram): CompiledProgram {
+  const { program, shader, source } = pending;
   if (!gl.getProgramParameter(program, gl.LINK_STATUS) && !gl.isContextLost()) {
-    const log = gl.getShaderInfoLog(fs) || gl.getProgramInfoLog(program);
+    const log = gl.getShaderInfoLog(shader) || gl.getProgramInfoLog(program);
     const numbered = source
       .split("\n")
       .map((l, i) => `${String(i + 1).padStart(4)} ${l}`)
       .join("\n");
     gl.deleteProgram(program);
-    gl.deleteShader(fs);
+    gl.deleteShader(shader);
     throw new BackendError(`webgl: a kernel's shader did not compile: ${log}\n${numbered}`);
   }
-  gl.detachShader(program, fs);
-  gl.deleteShader(fs);
+  gl.detachShader(program, shader);
+  gl.deleteShader(shader);
   return { program, locations: new Map() };
 }

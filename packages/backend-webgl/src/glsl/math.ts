@@ -11,17 +11,18 @@ interface Fn {
 }
 
 const FUNCTIONS: Record<string, Fn> = {
-  // 2^k for integer k in [-252, 254], as two normal powers of two (exact).
-  ax_pow2i: {
+  // x·2^k for integer k in [-252, 254], scaled by two normal powers of two so that 2^k itself never
+  // overflows (2^128 is not a float32, but 0.9·2^128 is): one rounding at most.
+  ax_ldexp: {
     needs: [],
     code: `
-float ax_pow2i(int k) {
+float ax_ldexp(float x, int k) {
   int h = k / 2;
-  return uintBitsToFloat(uint(h + 127) << 23) * uintBitsToFloat(uint(k - h + 127) << 23);
+  return (x * uintBitsToFloat(uint(h + 127) << 23)) * uintBitsToFloat(uint(k - h + 127) << 23);
 }`,
   },
   ax_exp: {
-    needs: ["ax_pow2i"],
+    needs: ["ax_ldexp"],
     code: `
 float ax_exp(float x) {
   if (ax_isnan(x)) return x;
@@ -31,7 +32,7 @@ float ax_exp(float x) {
   float r = (x - k * 0.693145751953125) - k * 1.42860682030941723212e-6;
   float p = 1.0 + r * (1.0 + r * (0.5 + r * (1.66666666666666666667e-1 + r * (4.16666666666666666667e-2
     + r * (8.33333333333333333333e-3 + r * (1.38888888888888888889e-3 + r * 1.98412698412698412698e-4))))));
-  return p * ax_pow2i(int(k));
+  return ax_ldexp(p, int(k));
 }`,
   },
   // musl's logf: x = 2^k (1 + f) with 1 + f in [√2/2, √2), log(1 + f) = 2 atanh(f / (2 + f)).
@@ -218,7 +219,7 @@ float ax_pow(float a, float b) {
   },
   // Exact truncated remainder (long division on exponents), then floor-mod: the sign of the divisor.
   ax_mod: {
-    needs: ["ax_pow2i"],
+    needs: ["ax_ldexp"],
     code: `
 float ax_fmod(float a, float b) {
   float x = abs(a);
@@ -227,7 +228,7 @@ float ax_fmod(float a, float b) {
   for (int i = 0; i < 300; i++) {
     if (x < y) break;
     int ex = int((floatBitsToUint(x) >> 23) & 0xffu);
-    float t = y * ax_pow2i(ex - ey);
+    float t = ax_ldexp(y, ex - ey);
     if (t > x) t *= 0.5;
     x -= t;
   }

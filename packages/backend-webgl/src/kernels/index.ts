@@ -18,7 +18,8 @@ import { whereKernels } from "./where.ts";
  * unary.ts (neg … round, logicalNot), binary.ts (add … mod, comparisons, logicalAnd/Or), where.ts,
  * cast.ts, reduce.ts (sum/max/min, argmax/argmin), movement.ts (reshape, transpose, broadcastTo,
  * slice, pad, concat), gather.ts (gather, scatterAdd), matmul.ts, conv2d.ts (and both backprops),
- * pool.ts (max/avg pooling and their backwards), random.ts (randomUniform).
+ * pool.ts (max/avg pooling and their backwards), random.ts (randomUniform). Small primitives on
+ * host values do not come here: the backend runs them with the JavaScript kernels of src/host/.
  */
 export function makeKernelTable(g: GPGPU): KernelTable<GLBuffer> {
   return {

@@ -11,6 +11,7 @@ import {
 import { type WebGLBackend, createWebGLBackend } from "../backend.ts";
 
 let backend: WebGLBackend | null = null;
+let gpuOnly: WebGLBackend | null = null;
 
 /** The shared WebGL backend, registered and active (fails, never skips, without WebGL2). */
 export async function useWebGL(): Promise<WebGLBackend> {
@@ -21,6 +22,20 @@ export async function useWebGL(): Promise<WebGLBackend> {
   }
   await setBackend("webgl");
   return backend;
+}
+
+/**
+ * A second WebGL backend, "webgl-gpu", with host evaluation off (every primitive draws), made
+ * active: for tests of the GPU kernels on small tensors.
+ */
+export async function useWebGLGpuOnly(): Promise<WebGLBackend> {
+  if (!gpuOnly) {
+    gpuOnly = createWebGLBackend({ hostEvalMax: 0 });
+    const b = gpuOnly;
+    registerBackend("webgl-gpu", () => b, { priority: -10 });
+  }
+  await setBackend("webgl-gpu");
+  return gpuOnly;
 }
 
 export function t(
