@@ -378,7 +378,8 @@ function runEager<P extends PrimName>(
       out,
     );
   } finally {
-    for (const m of moved) if (!m.storage) backend.free(m.buffer);
+    // Copies from other backends are freed, unless the kernel handed one back as its result.
+    for (const m of moved) if (!m.storage && m.buffer !== buffer) backend.free(m.buffer);
   }
   const shared = moved.find((m) => m.storage && m.buffer === buffer)?.storage;
   const storage = shared ?? new Storage(backend, buffer, sizeOf(out.shape) * bytesPerElement(out.dtype));
