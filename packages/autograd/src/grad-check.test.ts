@@ -40,6 +40,15 @@ describe("gradCheck", () => {
     expect(bad.ok).toBe(false);
   });
 
+  it("fails, never passes, when the step is below the dtype's resolution and nothing moves", () => {
+    const x = t([1, -2, 3, 0.5], [2, 2]);
+    for (const mode of ["full", "projection"] as const) {
+      const r = gradCheck((v) => ax.sum(ax.square(v)), [x], { mode, eps: 1e-12, dtype: "float32" });
+      expect(r.ok, mode).toBe(false);
+      expect(r.relativeDifference, mode).toBeNaN();
+    }
+  });
+
   it("runs in float32 with a float32 tolerance", () => {
     const r = gradCheck((x) => ax.sum(ax.tanh(ax.matmul(x, x))), [t([0.1, 0.5, -1, 0.3], [2, 2])], {
       dtype: "float32",
