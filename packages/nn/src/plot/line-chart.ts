@@ -29,7 +29,7 @@ export interface ChartOptions {
 
 /**
  * A line chart as an SVG figure: linear or logarithmic y axis, lines broken at missing or non-finite
- * values, optional epoch guides and a labelled mark, legend below. Style it with `CHART_CSS`.
+ * values, optional epoch guides and a labelled mark, legend below (wrapped into rows that fit the width). Style it with `PAGE_CSS`.
  */
 export function lineChart(o: ChartOptions): string {
   const width = o.width ?? 560;
@@ -38,6 +38,19 @@ export function lineChart(o: ChartOptions): string {
   const pw = width - m.left - m.right;
   const ph = height - m.top - m.bottom;
   const finite = (v: number) => Number.isFinite(v) && (!o.logY || v > 0);
+  // Legend entries flow left to right and wrap; extra rows make the figure taller, not the plot smaller.
+  const legend: { x: number; row: number }[] = [];
+  for (let i = 0, x = m.left, row = 0; i < o.series.length; i++) {
+    const w = 30 + o.series[i].name.length * 6.6;
+    if (x > m.left && x + w > width - m.right) {
+      x = m.left;
+      row++;
+    }
+    legend.push({ x, row });
+    x += w;
+  }
+  const rows = legend.length > 0 ? legend[legend.length - 1].row + 1 : 1;
+  const svgHeight = height + (rows - 1) * 16;
   const finiteX = (v: number) => Number.isFinite(v) && (!o.logX || v > 0);
   const fx = o.logX ? Math.log10 : (v: number) => v;
   const xs = o.series.flatMap((s) => s.xs.filter(finiteX)).map(fx);
@@ -70,7 +83,7 @@ export function lineChart(o: ChartOptions): string {
   const py = (y: number) => m.top + ph - ((f(y) - y0) / (y1 - y0)) * ph;
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(o.title)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${svgHeight}" viewBox="0 0 ${width} ${svgHeight}" role="img" aria-label="${escapeHtml(o.title)}">`,
   );
   parts.push(`<text x="${m.left}" y="20" class="title">${escapeHtml(o.title)}</text>`);
   // Grid and axes.
@@ -141,14 +154,13 @@ export function lineChart(o: ChartOptions): string {
       });
   }
   // Legend below the plot.
-  let lx = m.left;
-  const ly = height - 10;
-  for (const s of o.series) {
+  for (const [i, s] of o.series.entries()) {
+    const lx = legend[i].x;
+    const ly = height - 10 + legend[i].row * 16;
     parts.push(
       `<line x1="${lx}" x2="${lx + 18}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2.5"${s.dashed ? ' stroke-dasharray="5 3"' : ""}/>`,
     );
     parts.push(`<text x="${lx + 22}" y="${ly}" class="legend">${escapeHtml(s.name)}</text>`);
-    lx += 30 + s.name.length * 6.6;
   }
   parts.push("</svg>");
   return `<figure class="chart">${parts.join("")}</figure>`;

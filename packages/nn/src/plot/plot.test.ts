@@ -37,6 +37,23 @@ describe("plot", () => {
     expect((xs[2] - xs[1]) / decade).toBeCloseTo(Math.log10(50), 2);
   });
 
+  it("lineChart wraps a long legend into rows and grows the figure to hold them", () => {
+    const series = Array.from({ length: 12 }, (_, i) => ({
+      name: `layer ${i} (BatchNorm)`,
+      xs: [0, 1],
+      ys: [i, i + 1],
+      color: "#000",
+    }));
+    const one = lineChart({ title: "t", xLabel: "x", series: series.slice(0, 1) });
+    const many = lineChart({ title: "t", xLabel: "x", series });
+    expect(one).toContain('height="300"');
+    const height = Number(/height="(\d+)"/.exec(many)?.[1]);
+    expect(height).toBeGreaterThan(300);
+    const xs = [...many.matchAll(/<text x="([\d.]+)" y="[\d.]+" class="legend">/g)].map((m) => Number(m[1]));
+    expect(xs).toHaveLength(12);
+    expect(Math.max(...xs.map((x) => x + 20 * 6.6))).toBeLessThanOrEqual(560 + 30);
+  });
+
   it("htmlPage is a self-contained page", () => {
     const page = htmlPage("Report", detailsTable({ seed: 1, data: "<mnist>" }));
     expect(page.startsWith("<!DOCTYPE html>")).toBe(true);
