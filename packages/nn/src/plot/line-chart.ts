@@ -1,5 +1,13 @@
 import { escapeHtml, niceTicks, tickLabel } from "./svg.ts";
 
+/** Powers of ten from 10^lo to 10^hi: every decade, or every k-th when there are more than 8. */
+function decades(lo: number, hi: number): number[] {
+  const step = Math.max(1, Math.ceil((hi - lo) / 8));
+  const out: number[] = [];
+  for (let e = Math.ceil(lo / step) * step; e <= hi; e += step) out.push(10 ** e);
+  return out;
+}
+
 /** One line of a chart: its points, color and style. */
 export interface Series {
   readonly name: string;
@@ -41,7 +49,7 @@ export function lineChart(o: ChartOptions): string {
   // Legend entries flow left to right and wrap; extra rows make the figure taller, not the plot smaller.
   const legend: { x: number; row: number }[] = [];
   for (let i = 0, x = m.left, row = 0; i < o.series.length; i++) {
-    const w = 30 + o.series[i].name.length * 6.6;
+    const w = 30 + o.series[i].name.length * 7;
     if (x > m.left && x + w > width - m.right) {
       x = m.left;
       row++;
@@ -87,9 +95,7 @@ export function lineChart(o: ChartOptions): string {
   );
   parts.push(`<text x="${m.left}" y="20" class="title">${escapeHtml(o.title)}</text>`);
   // Grid and axes.
-  const yTicks = o.logY
-    ? Array.from({ length: y1 - y0 + 1 }, (_, i) => 10 ** (y0 + i))
-    : niceTicks(y0, y1, 5).filter((v) => v >= y0 && v <= y1);
+  const yTicks = o.logY ? decades(y0, y1) : niceTicks(y0, y1, 5).filter((v) => v >= y0 && v <= y1);
   for (const v of yTicks) {
     const y = py(v).toFixed(1);
     parts.push(`<line x1="${m.left}" x2="${m.left + pw}" y1="${y}" y2="${y}" class="grid"/>`);
@@ -97,9 +103,7 @@ export function lineChart(o: ChartOptions): string {
       `<text x="${m.left - 6}" y="${y}" class="ytick">${o.logY ? `1e${Math.round(Math.log10(v))}` : tickLabel(v)}</text>`,
     );
   }
-  let xTicks = o.logX
-    ? Array.from({ length: x1 - x0 + 1 }, (_, i) => 10 ** (x0 + i))
-    : niceTicks(x0, x1, 6).filter((v) => v >= x0 && v <= x1);
+  let xTicks = o.logX ? decades(x0, x1) : niceTicks(x0, x1, 6).filter((v) => v >= x0 && v <= x1);
   if (o.integerX) xTicks = [...new Set(xTicks.map(Math.round))].filter((v) => v >= x0 && v <= x1);
   for (const v of xTicks) {
     const x = px(v).toFixed(1);

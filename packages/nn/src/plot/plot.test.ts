@@ -54,6 +54,19 @@ describe("plot", () => {
     expect(Math.max(...xs.map((x) => x + 20 * 6.6))).toBeLessThanOrEqual(560 + 30);
   });
 
+  it("a log axis over many decades labels every k-th decade, at most 9 labels", () => {
+    const svg = lineChart({
+      title: "t",
+      xLabel: "layer",
+      logY: true,
+      series: [{ name: "v", xs: [1, 2], ys: [1e-19, 1e11], color: "#000" }],
+    });
+    const labels = [...svg.matchAll(/class="ytick">1e(-?\d+)</g)].map((m) => Number(m[1]));
+    expect(labels.length).toBeLessThanOrEqual(9);
+    expect(labels).toContain(0);
+    expect(new Set(labels.slice(1).map((e, i) => e - labels[i])).size).toBe(1); // evenly spaced
+  });
+
   it("htmlPage is a self-contained page", () => {
     const page = htmlPage("Report", detailsTable({ seed: 1, data: "<mnist>" }));
     expect(page.startsWith("<!DOCTYPE html>")).toBe(true);
