@@ -5,7 +5,8 @@
  * cpu). Inputs are random (the time of a step does not depend on the values); an epoch is 469 steps
  * of 128 (60,000 images).
  *
- *   pnpm --filter @axon/bench train [--quick] [--append]
+ *   pnpm --filter @axon/bench train [--quick] [--append] [--only axon]
+ *   pnpm --filter @axon/bench train --profile [--append]   (time per primitive of Axon's steps, one thread)
  */
 import * as ag from "@axon/autograd";
 import { CpuBackend } from "@axon/backend-cpu";
@@ -235,18 +236,25 @@ interface Engine {
   cnn(): Step;
 }
 
+if (process.argv.includes("--profile")) {
+  await profile();
+  process.exit(0);
+}
+
 const cpu1 = new CpuBackend({ threads: 1 });
 const cpu2 = new CpuBackend({ threads: 2 });
 await cpu2.ready();
 ax.registerBackend("axon-1t", () => cpu1, { priority: 0 });
 ax.registerBackend("axon-2t", () => cpu2, { priority: 0 });
 
+// `--only axon` (a name prefix) keeps the engines whose names start with it.
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : "";
 const engines: Engine[] = [
   { name: "axon-1t", activate: () => ax.setBackend("axon-1t"), mlp: axonMlp, cnn: axonCnn },
   { name: "axon-2t", activate: () => ax.setBackend("axon-2t"), mlp: axonMlp, cnn: axonCnn },
   { name: "tfjs-wasm", activate: async () => void (await tf.setBackend("wasm")), mlp: tfMlp, cnn: tfCnn },
   { name: "tfjs-cpu", activate: async () => void (await tf.setBackend("cpu")), mlp: tfMlp, cnn: tfCnn },
-];
+].filter((e) => e.name.startsWith(only));
 
 /** Median step time in ms over interleaved rounds, or the error an engine gives. */
 async function measure(
@@ -307,3 +315,82 @@ const table = [
 console.log(table);
 if (append) await appendResults("training steps (float32, eager)", "pnpm --filter @axon/bench train", table);
 process.exit(0);
+
+/**
+ * Where a step's time goes: Axon's MLP and CNN steps on one thread, timed per primitive (with its
+ * dtypes and whether a WebAssembly or a JavaScript kernel ran it), against the step time measured
+ * without the timing.
+ */
+async function profile(): Promise<void> {
+  type Row = { calls: number; ms: number };
+  let rows = new Map<string, Row>();
+  let on = false;
+  class Profiled extends CpuBackend {
+    override run<P extends ax.PrimName>(
+      prim: P,
+      inputs: Parameters<CpuBackend["run"]>[1],
+      attrs: ax.PrimAttrs[P],
+      out: ax.OutputSpec,
+    ): ReturnType<CpuBackend["run"]> {
+      if (!on) return super.run(prim, inputs, attrs, out);
+      const before = this.#jsCalls(prim);
+      const t0 = performance.now();
+      const result = super.run(prim, inputs, attrs, out);
+      const ms = performance.now() - t0;
+      const path = this.#jsCalls(prim) > before ? "JavaScript" : "WebAssembly";
+      const key = `${prim} | ${inputs.map((x) => x.dtype).join(", ")} → ${out.dtype} | ${path}`;
+      const row = rows.get(key) ?? { calls: 0, ms: 0 };
+      row.calls++;
+      row.ms += ms;
+      rows.set(key, row);
+      return result;
+    }
+    #jsCalls(prim: string): number {
+      return (this.info().jsKernelCalls as Record<string, number> | undefined)?.[prim] ?? 0;
+    }
+  }
+  const backend = new Profiled({ threads: 1 });
+  ax.registerBackend("axon-profile", () => backend, { priority: 0 });
+  await ax.setBackend("axon-profile");
+  const sections: string[] = [];
+  for (const [name, make, steps] of [
+    ["MLP (784-256-BN-128-BN-10, batch 128, Adam)", axonMlp, quick ? 20 : 60],
+    ["CNN (batch 64, SGD)", axonCnn, quick ? 3 : 8],
+  ] as const) {
+    const s = make();
+    for (let k = 0; k < 3; k++) s.step();
+    const t0 = performance.now();
+    for (let k = 0; k < steps; k++) s.step();
+    const stepMs = (performance.now() - t0) / steps;
+    rows = new Map();
+    on = true;
+    for (let k = 0; k < steps; k++) s.step();
+    on = false;
+    s.dispose();
+    const sorted = [...rows.entries()].sort((a, b) => b[1].ms - a[1].ms);
+    const total = (path: string) =>
+      sorted.filter(([k]) => k.endsWith(path)).reduce((t, [, r]) => t + r.ms, 0) / steps;
+    const pct = (ms: number) => `${((100 * ms) / stepMs).toFixed(1)} %`;
+    sections.push(
+      [
+        `${name}: ${stepMs.toFixed(2)} ms per step untimed; kernels in WebAssembly ${total("WebAssembly").toFixed(2)} ms (${pct(total("WebAssembly"))}), in JavaScript ${total("JavaScript").toFixed(2)} ms (${pct(total("JavaScript"))}); the rest is the engine, autograd and the optimizer.`,
+        "",
+        "| primitive | dtypes | kernel | calls per step | ms per step | share of the step |",
+        "| --- | --- | --- | --- | --- | --- |",
+        ...sorted
+          .slice(0, 15)
+          .map(
+            ([k, r]) => `| ${k} | ${r.calls / steps} | ${(r.ms / steps).toFixed(3)} | ${pct(r.ms / steps)} |`,
+          ),
+      ].join("\n"),
+    );
+  }
+  const table = sections.join("\n\n");
+  console.log(table);
+  if (append)
+    await appendResults(
+      "where a training step's time goes (one thread)",
+      "pnpm --filter @axon/bench train --profile",
+      table,
+    );
+}

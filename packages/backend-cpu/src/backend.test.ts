@@ -191,7 +191,7 @@ describe("CpuBackend with WebAssembly kernels", () => {
       shape: [8, 4],
       dtype: "float32" as const,
     };
-    // JavaScript kernels (compare, where, transpose) write into heap blocks too.
+    // WebAssembly kernels (compare, where, transpose) and JavaScript ones (mod) write into heap blocks.
     const zero = f([1]);
     const mask = {
       buffer: b.run("greater", [y, zero], {}, spec([8, 4], "bool")),
@@ -208,9 +208,28 @@ describe("CpuBackend with WebAssembly kernels", () => {
       shape: [4, 8],
       dtype: "float32" as const,
     };
-    b.run("matmul", [t, x], { transposeA: false, transposeB: false }, spec([4, 16]));
+    const two = f([1]);
+    const m = {
+      buffer: b.run("mod", [t, two], {}, spec([4, 8])),
+      shape: [4, 8],
+      dtype: "float32" as const,
+    };
+    b.run("matmul", [m, x], { transposeA: false, transposeB: false }, spec([4, 16]));
     b.run("exp", [t], {}, spec([4, 8]));
-    for (const buf of [mask, r, t]) expect(buf.buffer.inHeap).toBe(true);
+    for (const buf of [mask, r, t, m]) expect(buf.buffer.inHeap).toBe(true);
     expect((b.info().heap as { migrations: number }).migrations).toBe(0);
+    // Only mod ran in JavaScript.
+    expect(b.info().jsKernelCalls).toEqual({ mod: 1 });
+  });
+
+  it("counts the calls that ran a JavaScript kernel, per primitive (declined cases included)", () => {
+    const b = new CpuBackend({ threads: 1 });
+    const x = { buffer: b.write(new Float64Array([1, 2]), "float64"), shape: [2], dtype: "float64" as const };
+    b.run("exp", [x], {}, { shape: [2], dtype: "float64" }); // exp is float32-only in WebAssembly
+    b.run("exp", [x], {}, { shape: [2], dtype: "float64" });
+    b.run("neg", [x], {}, { shape: [2], dtype: "float64" });
+    b.run("sin", [x], {}, { shape: [2], dtype: "float64" });
+    expect(b.info().jsKernelCalls).toEqual({ exp: 2, sin: 1 });
+    expect(new CpuBackend({ simd: false }).info().jsKernelCalls).toBeUndefined();
   });
 });

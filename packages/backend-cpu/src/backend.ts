@@ -20,9 +20,10 @@ import { WasmRuntime } from "./wasm/runtime.ts";
 
 export interface CpuBackendOptions {
   /**
-   * WebAssembly SIMD kernels (float32 matmul, convolutions, elementwise math, reductions) where the
-   * engine has SIMD128: true (the default) uses them when present; false keeps every kernel in
-   * JavaScript, on ordinary typed arrays.
+   * WebAssembly SIMD kernels (matmul, convolutions, elementwise math, comparisons, where, cast,
+   * transpose, broadcastTo, reductions, pooling: see FAST_KERNELS) where the engine has SIMD128:
+   * true (the default) uses them when present; false keeps every kernel in JavaScript, on ordinary
+   * typed arrays.
    */
   readonly simd?: boolean;
   /** Fused multiply-add from relaxed SIMD where a probe finds it (default true); false never uses it. */
@@ -73,6 +74,8 @@ export class CpuBackend implements Backend<CpuBuffer> {
   readonly #relaxed: boolean;
   /** Buffers handed out and not yet freed. */
   #live = 0;
+  /** Calls per primitive that ran a JavaScript kernel although WebAssembly is on (declined or not covered). */
+  readonly #jsCalls = new Map<PrimName, number>();
 
   constructor(options: CpuBackendOptions = {}) {
     const features = detectFeatures();
@@ -102,7 +105,7 @@ export class CpuBackend implements Backend<CpuBuffer> {
 
   /** Resolves when the worker threads have started (until then their share runs on the calling thread). */
   async ready(): Promise<void> {
-    this.#runtime?.waitReady();
+    await this.#runtime?.ready();
   }
 
   /** The WebAssembly runtime (null on the JavaScript-only path). */
@@ -149,7 +152,11 @@ export class CpuBackend implements Backend<CpuBuffer> {
   ): CpuBuffer {
     const rt = this.#runtime;
     const fast = rt ? FAST_KERNELS[prim] : undefined;
-    const result = (fast && rt && fast(rt, inputs, attrs, out)) || this.#runJs(prim, inputs, attrs, out);
+    let result = fast && rt ? fast(rt, inputs, attrs, out) : null;
+    if (!result) {
+      if (rt) this.#jsCalls.set(prim, (this.#jsCalls.get(prim) ?? 0) + 1);
+      result = this.#runJs(prim, inputs, attrs, out);
+    }
     if (!inputs.some((x) => x.buffer === result)) this.#live++;
     return result;
   }
@@ -196,7 +203,7 @@ export class CpuBackend implements Backend<CpuBuffer> {
       simd: rt !== null,
       relaxedSimd: this.#relaxed,
       sharedMemory: rt?.heap.shared ?? false,
-      ...(rt ? { heap: rt.heap.stats() } : {}),
+      ...(rt ? { heap: rt.heap.stats(), jsKernelCalls: Object.fromEntries(this.#jsCalls) } : {}),
     };
   }
 

@@ -153,7 +153,11 @@ describe("WebAssembly elementwise kernels (float32)", () => {
     const y = rt.newBuffer("float32", rows * cols);
     a.data.set(randomArray(3, rows * cols, -2, 2));
     b.data.set([0, 0.5, -3]);
-    k.fn(y.ptr, rows, cols, 4 * cols, a.ptr, 4 * cols, b.ptr, 4);
+    // One outer axis (the rows): a steps a row of 4·cols bytes, b one float; one odometer digit.
+    const table = rt.heap.alloc(16);
+    rt.heap.i32(table, 3).set([rows, 4 * cols, 4]);
+    k.fn(y.ptr, cols, 1, table, table + 12, 0, rows, 0, cols, a.ptr, b.ptr);
+    rt.heap.free(table);
     const f = Math.fround;
     for (let r = 0; r < rows; r++)
       for (let j = 0; j < cols; j++) {

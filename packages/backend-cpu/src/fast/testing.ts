@@ -50,3 +50,46 @@ export function randomArray(seed: number, n: number, lo = -1, hi = 1): Float32Ar
 
 /** Property-test runs: fewer in CI, same assertions. */
 export const FAST_RUNS = process.env.CI ? 15 : 60;
+
+const FLOAT_SPECIALS = [0, -0, 1, -1, 0.5, -2.5, 1e-40, -1e-45, 3e38, -3e38, Infinity, -Infinity, Number.NaN];
+const INT_SPECIALS = [0, 1, -1, 2147483647, -2147483648, 7, -7];
+
+/**
+ * `n` values for `dtype`, drawn from a small set so that ties are common, with the dtype's special
+ * values mixed in: ±0, ±∞, NaN, subnormals and float32 extremes for floats; the int32 extremes; 0/1.
+ */
+export function valuesFor(dtype: DType, seed: number, n: number): number[] {
+  const r = randomArray(seed, n, 0, 1);
+  const s = randomArray(seed + 7, n, 0, 1);
+  return Array.from(r, (u, i) => {
+    if (dtype === "bool") return u < 0.5 ? 0 : 1;
+    const specials = dtype === "int32" ? INT_SPECIALS : FLOAT_SPECIALS;
+    if (s[i] < 0.2) return specials[Math.floor(s[i] * 5 * specials.length)];
+    const v = Math.floor(u * 9) - 4;
+    return dtype === "int32" ? v : v / 2;
+  });
+}
+
+/** Equal bits for every element (NaN payloads aside; −0 and +0 differ). */
+export function expectSame(got: readonly number[], want: readonly number[], what: string): void {
+  if (got.length !== want.length)
+    throw new Error(`${what}: ${got.length} elements, reference ${want.length}`);
+  for (let i = 0; i < got.length; i++)
+    if (!Object.is(got[i], want[i]) && !(Number.isNaN(got[i]) && Number.isNaN(want[i])))
+      throw new Error(`${what}: element ${i} is ${got[i]}, reference ${want[i]}`);
+}
+
+/** The NumPy broadcast of `shapes` (every dimension 1 or the common size). */
+export function broadcastOf(shapes: readonly (readonly number[])[]): number[] {
+  const rank = Math.max(0, ...shapes.map((s) => s.length));
+  return Array.from({ length: rank }, (_, i) => {
+    let d = 1;
+    for (const s of shapes) {
+      const v = s[i - (rank - s.length)] ?? 1;
+      if (v !== 1) d = v;
+    }
+    return d;
+  });
+}
+
+export const sizeOfShape = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);

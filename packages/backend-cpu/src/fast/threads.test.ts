@@ -1,7 +1,8 @@
+import { poolOutShape } from "@axon/core";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CpuBackend } from "../backend.ts";
-import { FAST_RUNS, type Operand, randomArray, runDirect } from "./testing.ts";
+import { FAST_RUNS, type Operand, randomArray, runDirect, valuesFor } from "./testing.ts";
 
 // One thread, and two and three threads that split every kernel, however small (minParallelWork 0).
 const one = new CpuBackend({ threads: 1 });
@@ -158,6 +159,107 @@ describe("worker pool", () => {
           `${prim} cols`,
         );
       }
+    }
+  });
+
+  it("comparisons, where, cast, transpose and broadcastTo give the same bits (rows, column blocks, outer axes)", () => {
+    const bool = (shape: number[], seed: number): Operand => ({
+      values: valuesFor("bool", seed, size(shape)),
+      shape,
+      dtype: "bool",
+    });
+    for (const [rows, cols] of [
+      [1, 4099],
+      [3, 1023],
+      [37, 5],
+      [1000, 17],
+    ]) {
+      const full = [rows, cols];
+      const a = f32(valuesFor("float32", rows, rows * cols), full);
+      const row = f32(valuesFor("float32", cols, cols), [cols]);
+      const b = { shape: full, dtype: "bool" as const };
+      for (const prim of ["less", "equal", "notEqual"] as const) {
+        everywhere((be) => runDirect(be, prim, [a, row], {}, b), `${prim} [${full}]`);
+        everywhere((be) => runDirect(be, prim, [row, a], {}, b), `${prim} [${cols}] [${full}]`);
+      }
+      const out = { shape: full, dtype: "float32" as const };
+      everywhere((be) => runDirect(be, "where", [bool(full, 5), a, row], {}, out), `where [${full}]`);
+      everywhere((be) => runDirect(be, "where", [bool([cols], 6), row, a], {}, out), `where [${cols}]`);
+      everywhere(
+        (be) => runDirect(be, "cast", [bool(full, 7)], { dtype: "float32" }, out),
+        `cast bool → float32 [${full}]`,
+      );
+      everywhere(
+        (be) => runDirect(be, "cast", [a], { dtype: "int32" }, { shape: full, dtype: "int32" }),
+        `cast float32 → int32 [${full}]`,
+      );
+      everywhere(
+        (be) => runDirect(be, "transpose", [a], { perm: [1, 0] }, { shape: [cols, rows], dtype: "float32" }),
+        `transpose [${full}]`,
+      );
+      everywhere(
+        (be) => runDirect(be, "broadcastTo", [row], { shape: full }, out),
+        `broadcastTo [${cols}] → [${full}]`,
+      );
+    }
+    const x = f32(valuesFor("float32", 9, 4 * 33 * 35), [4, 33, 35]);
+    for (const perm of [
+      [0, 2, 1],
+      [2, 0, 1],
+      [1, 0, 2],
+    ])
+      everywhere(
+        (be) =>
+          runDirect(be, "transpose", [x], { perm }, { shape: perm.map((p) => x.shape[p]), dtype: "float32" }),
+        `transpose [4,33,35] by [${perm}]`,
+      );
+  });
+
+  it("randomUniform gives the same numbers (groups of 16 split, a partial group last)", () => {
+    for (const n of [16, 17, 4099, 65557])
+      for (const dtype of ["float32", "float64"] as const)
+        everywhere(
+          (b) => runDirect(b, "randomUniform", [], { shape: [n], dtype, key: [3, n] }, { shape: [n], dtype }),
+          `randomUniform ${dtype} [${n}]`,
+        );
+  });
+
+  it("pooling and its backward give the same bits (images, rows, overlapping windows)", () => {
+    const cases: [number[], number, number, number][] = [
+      [[3, 9, 8, 5], 2, 2, 0],
+      [[1, 17, 9, 6], 3, 1, 1],
+      [[3, 9, 8, 4], 3, 2, 1],
+      [[1, 12, 7, 3], 2, 3, 0],
+    ];
+    for (const [xs, f, s, p] of cases) {
+      const attrs = {
+        filterSize: [f, f] as [number, number],
+        strides: [s, s] as [number, number],
+        padding: [
+          [p, p],
+          [p, p],
+        ] as [[number, number], [number, number]],
+      };
+      const ys = poolOutShape("test", xs, attrs);
+      const x = f32(valuesFor("float32", f, size(xs)), xs);
+      const dy = f32(valuesFor("float32", s, size(ys)), ys);
+      const t = "float32" as const;
+      everywhere(
+        (b) => runDirect(b, "maxPool", [x], attrs, { shape: ys, dtype: t }),
+        `maxPool ${xs} ${f}/${s}`,
+      );
+      everywhere(
+        (b) => runDirect(b, "avgPool", [x], attrs, { shape: ys, dtype: t }),
+        `avgPool ${xs} ${f}/${s}`,
+      );
+      everywhere(
+        (b) => runDirect(b, "maxPoolBackward", [dy, x], attrs, { shape: xs, dtype: t }),
+        `maxPoolBackward ${xs} ${f}/${s}`,
+      );
+      everywhere(
+        (b) => runDirect(b, "avgPoolBackward", [dy], { ...attrs, inputShape: xs }, { shape: xs, dtype: t }),
+        `avgPoolBackward ${xs} ${f}/${s}`,
+      );
     }
   });
 });

@@ -214,215 +214,10 @@ export function buildGemmModule(d: GemmDescription): Uint8Array<ArrayBuffer> {
     );
   });
 
-  // packA(src, ars, acs, mb, kb, dst): panels of mr rows, [panel][p][mr], zero rows past mb.
-  const packA = m.function(null, ["i32", "i32", "i32", "i32", "i32", "i32"], [], (f) => {
-    const [src, ars, acs, mb, kb, dst] = [0, 1, 2, 3, 4, 5].map((i) => f.param(i));
-    const ip = f.local("i32");
-    const h = f.local("i32");
-    const r = f.local("i32");
-    const p = f.local("i32");
-    const panel = f.local("i32");
-    const s = f.local("i32");
-    const o = f.local("i32");
-    const arsB = f.local("i32");
-    const acsB = f.local("i32");
-    f.get(ars).i32(4).op("i32.mul").set(arsB);
-    f.get(acs).i32(4).op("i32.mul").set(acsB);
-    f.for(
-      ip,
-      () => f.i32(0),
-      () => f.get(mb),
-      mr,
-      () => {
-        f.get(mb).get(ip).op("i32.sub").set(h);
-        f.get(h)
-          .i32(mr)
-          .op("i32.gt_s")
-          .if(() => {
-            f.i32(mr).set(h);
-          });
-        f.get(dst).get(ip).get(kb).op("i32.mul").i32(4).op("i32.mul").op("i32.add").set(panel);
-        const rowStart = () => f.get(src).get(ip).get(arsB).op("i32.mul").op("i32.add");
-        if (mr % 4 === 0) {
-          // A transposed: mr rows are contiguous at each p.
-          f.get(ars).i32(1).op("i32.eq").get(h).i32(mr).op("i32.eq").op("i32.and");
-          f.if(
-            () => {
-              rowStart();
-              f.set(s);
-              f.get(panel).set(o);
-              f.for(
-                p,
-                () => f.i32(0),
-                () => f.get(kb),
-                1,
-                () => {
-                  for (let v = 0; v < mr / 4; v++)
-                    f.get(o)
-                      .get(s)
-                      .mem("v128.load", 16 * v, 2)
-                      .mem("v128.store", 16 * v, 2);
-                  f.inc(s, acsB).inc(o, 4 * mr);
-                },
-              );
-            },
-            () => packRows(),
-          );
-        } else packRows();
-        function packRows() {
-          // Row by row, reading each row in order of p.
-          f.for(
-            r,
-            () => f.i32(0),
-            () => f.get(h),
-            1,
-            () => {
-              rowStart();
-              f.get(r).get(arsB).op("i32.mul").op("i32.add").set(s);
-              f.get(panel).get(r).i32(4).op("i32.mul").op("i32.add").set(o);
-              f.for(
-                p,
-                () => f.i32(0),
-                () => f.get(kb),
-                1,
-                () => {
-                  copyScalar(
-                    f,
-                    () => f.get(o),
-                    () => f.get(s),
-                  );
-                  f.inc(s, acsB).inc(o, 4 * mr);
-                },
-              );
-            },
-          );
-          // Zero rows past the edge.
-          f.for(
-            r,
-            () => f.get(h),
-            () => f.i32(mr),
-            1,
-            () => {
-              f.get(panel).get(r).i32(4).op("i32.mul").op("i32.add").set(o);
-              f.for(
-                p,
-                () => f.i32(0),
-                () => f.get(kb),
-                1,
-                () => {
-                  f.get(o).f32(0).mem("f32.store");
-                  f.inc(o, 4 * mr);
-                },
-              );
-            },
-          );
-        }
-      },
-    );
-  });
-
-  // packB(src, brs, bcs, kb, nb, dst): panels of nr columns, [panel][p][nr], zero columns past nb.
-  const packB = m.function(null, ["i32", "i32", "i32", "i32", "i32", "i32"], [], (f) => {
-    const [src, brs, bcs, kb, nb, dst] = [0, 1, 2, 3, 4, 5].map((i) => f.param(i));
-    const jp = f.local("i32");
-    const w = f.local("i32");
-    const jj = f.local("i32");
-    const p = f.local("i32");
-    const panel = f.local("i32");
-    const s = f.local("i32");
-    const o = f.local("i32");
-    const brsB = f.local("i32");
-    const bcsB = f.local("i32");
-    f.get(brs).i32(4).op("i32.mul").set(brsB);
-    f.get(bcs).i32(4).op("i32.mul").set(bcsB);
-    f.for(
-      jp,
-      () => f.i32(0),
-      () => f.get(nb),
-      nr,
-      () => {
-        f.get(nb).get(jp).op("i32.sub").set(w);
-        f.get(w)
-          .i32(nr)
-          .op("i32.gt_s")
-          .if(() => {
-            f.i32(nr).set(w);
-          });
-        f.get(dst).get(jp).get(kb).op("i32.mul").i32(4).op("i32.mul").op("i32.add").set(panel);
-        const colStart = () => f.get(src).get(jp).get(bcsB).op("i32.mul").op("i32.add");
-        f.get(bcs).i32(1).op("i32.eq").get(w).i32(nr).op("i32.eq").op("i32.and");
-        f.if(
-          () => {
-            // B row-major: nr columns are contiguous at each p.
-            colStart();
-            f.set(s);
-            f.get(panel).set(o);
-            f.for(
-              p,
-              () => f.i32(0),
-              () => f.get(kb),
-              1,
-              () => {
-                for (let v = 0; v < nv; v++)
-                  f.get(o)
-                    .get(s)
-                    .mem("v128.load", 16 * v, 2)
-                    .mem("v128.store", 16 * v, 2);
-                f.inc(s, brsB).inc(o, 4 * nr);
-              },
-            );
-          },
-          () => {
-            // Column by column, reading each column in order of p (B transposed reads memory in order).
-            f.for(
-              jj,
-              () => f.i32(0),
-              () => f.get(w),
-              1,
-              () => {
-                colStart();
-                f.get(jj).get(bcsB).op("i32.mul").op("i32.add").set(s);
-                f.get(panel).get(jj).i32(4).op("i32.mul").op("i32.add").set(o);
-                f.for(
-                  p,
-                  () => f.i32(0),
-                  () => f.get(kb),
-                  1,
-                  () => {
-                    copyScalar(
-                      f,
-                      () => f.get(o),
-                      () => f.get(s),
-                    );
-                    f.inc(s, brsB).inc(o, 4 * nr);
-                  },
-                );
-              },
-            );
-            f.for(
-              jj,
-              () => f.get(w),
-              () => f.i32(nr),
-              1,
-              () => {
-                f.get(panel).get(jj).i32(4).op("i32.mul").op("i32.add").set(o);
-                f.for(
-                  p,
-                  () => f.i32(0),
-                  () => f.get(kb),
-                  1,
-                  () => {
-                    f.get(o).f32(0).mem("f32.store");
-                    f.inc(o, 4 * nr);
-                  },
-                );
-              },
-            );
-          },
-        );
-      },
-    );
-  });
+  // A in panels of mr rows (lane stride ars, depth stride acs), B in panels of nr columns (lane
+  // stride bcs, depth stride brs): one packer, generated for each width.
+  const packA = packPanels(m, mr);
+  const packB = mr === nr ? packA : packPanels(m, nr);
 
   const gemm = m.function(
     "gemm",
@@ -514,10 +309,10 @@ export function buildGemmModule(d: GemmDescription): Uint8Array<ArrayBuffer> {
                   f.get(kcb).set(kb);
                 });
               f.get(pc).op("i32.eqz").set(first);
-              // packB(b + 4·(pc·brs + jc·bcs), brs, bcs, kb, nb, pb)
+              // packB(b + 4·(pc·brs + jc·bcs), bcs, brs, nb, kb, pb)
               f.get(b).get(pc).get(brs).op("i32.mul").get(jc).get(bcs).op("i32.mul").op("i32.add");
               f.i32(4).op("i32.mul").op("i32.add");
-              f.get(brs).get(bcs).get(kb).get(nb).get(pb).call(packB);
+              f.get(bcs).get(brs).get(nb).get(kb).get(pb).call(packB);
               f.for(
                 ic,
                 () => f.get(m0),
@@ -621,4 +416,109 @@ export function buildGemmModule(d: GemmDescription): Uint8Array<ArrayBuffer> {
     },
   );
   return m.toBytes();
+}
+
+/**
+ * Generates pack(src, laneStride, depthStride, count, depth, dst): the f32 at
+ * src + 4·(l·laneStride + p·depthStride) for lanes l < count and depths p < depth, written as
+ * panels of `width` lanes, [panel][p][width], with zero lanes past `count`. A panels are rows of A
+ * (lanes along its rows), B panels columns of B. Where the lanes of a whole panel are contiguous
+ * (laneStride 1, width a multiple of 4) each depth is a vector copy; otherwise lanes are copied one
+ * by one, each read in order of p (a transposed operand reads memory in order).
+ */
+function packPanels(m: ModuleBuilder, width: number): number {
+  return m.function(null, ["i32", "i32", "i32", "i32", "i32", "i32"], [], (f) => {
+    const [src, laneStride, depthStride, count, depth, dst] = [0, 1, 2, 3, 4, 5].map((i) => f.param(i));
+    const [lp, lanes, l, p, panel, s, o, laneB, depthB] = Array.from({ length: 9 }, () => f.local("i32"));
+    f.get(laneStride).i32(4).op("i32.mul").set(laneB);
+    f.get(depthStride).i32(4).op("i32.mul").set(depthB);
+    f.for(
+      lp,
+      () => f.i32(0),
+      () => f.get(count),
+      width,
+      () => {
+        f.get(count).get(lp).op("i32.sub").set(lanes);
+        f.get(lanes)
+          .i32(width)
+          .op("i32.gt_s")
+          .if(() => {
+            f.i32(width).set(lanes);
+          });
+        f.get(dst).get(lp).get(depth).op("i32.mul").i32(4).op("i32.mul").op("i32.add").set(panel);
+        const panelStart = () => f.get(src).get(lp).get(laneB).op("i32.mul").op("i32.add");
+        const laneByLane = () => {
+          f.for(
+            l,
+            () => f.i32(0),
+            () => f.get(lanes),
+            1,
+            () => {
+              panelStart();
+              f.get(l).get(laneB).op("i32.mul").op("i32.add").set(s);
+              f.get(panel).get(l).i32(4).op("i32.mul").op("i32.add").set(o);
+              f.for(
+                p,
+                () => f.i32(0),
+                () => f.get(depth),
+                1,
+                () => {
+                  copyScalar(
+                    f,
+                    () => f.get(o),
+                    () => f.get(s),
+                  );
+                  f.inc(s, depthB).inc(o, 4 * width);
+                },
+              );
+            },
+          );
+          // Zero lanes past the edge.
+          f.for(
+            l,
+            () => f.get(lanes),
+            () => f.i32(width),
+            1,
+            () => {
+              f.get(panel).get(l).i32(4).op("i32.mul").op("i32.add").set(o);
+              f.for(
+                p,
+                () => f.i32(0),
+                () => f.get(depth),
+                1,
+                () => {
+                  f.get(o).f32(0).mem("f32.store");
+                  f.inc(o, 4 * width);
+                },
+              );
+            },
+          );
+        };
+        if (width % 4 !== 0) {
+          laneByLane();
+          return;
+        }
+        f.get(laneStride).i32(1).op("i32.eq").get(lanes).i32(width).op("i32.eq").op("i32.and");
+        f.if(() => {
+          panelStart();
+          f.set(s);
+          f.get(panel).set(o);
+          f.for(
+            p,
+            () => f.i32(0),
+            () => f.get(depth),
+            1,
+            () => {
+              for (let v = 0; v < width / 4; v++)
+                f.get(o)
+                  .get(s)
+                  .mem("v128.load", 16 * v, 2)
+                  .mem("v128.store", 16 * v, 2);
+              f.inc(s, depthB).inc(o, 4 * width);
+            },
+          );
+        }, laneByLane);
+      },
+    );
+  });
 }

@@ -1,101 +1,88 @@
 import type { KernelRef } from "./runtime.ts";
+import { browserHost, crossOriginIsolated } from "./pool-browser.ts";
+import { nodeHost } from "./pool-node.ts";
+import {
+  ARGS_OFFSET,
+  ARG_COUNT,
+  DONE,
+  ERROR,
+  EXIT,
+  JOB,
+  JOBS_RUN,
+  LOAD,
+  MAX_ARGS,
+  type PoolThread,
+  READY,
+  SEQ,
+  SLOT_BYTES,
+  type ThreadHost,
+} from "./pool-slot.ts";
 
 /**
- * Worker threads that run generated kernels on the same shared WebAssembly.Memory as the main
- * thread. Each worker owns a control slot in the heap's reserved first page:
- *
- *   i32[0] job sequence (main increments it to post a job)   i32[1] last sequence done (worker)
- *   i32[2] job: kernel index, −1 load a module, −2 exit        i32[3] argument count
- *   i32[4] error flag                                         i32[5] ready flag
- *   f64[4 …] arguments
- *
+ * Helper threads that run generated kernels on the same shared WebAssembly.Memory as the main
+ * thread, each driven through a control slot in the heap's reserved first page (see pool-slot.ts).
  * A job is posted by writing the arguments, then an atomic increment of the sequence and a notify;
- * the worker spins briefly and then sleeps in Atomics.wait. Modules reach a worker as a
- * WebAssembly.Module on a MessagePort, which the worker reads synchronously (receiveMessageOnPort)
- * when its load job arrives. This needs Node's worker_threads; elsewhere the pool does not start.
+ * the caller runs its own share and then waits for the workers' "done" sequence. Modules reach a
+ * worker as WebAssembly.Modules in messages, taken by a load job before the first job of a kernel.
+ *
+ * The threads are Node's worker_threads (pool-node.ts) or, in a cross-origin isolated browser page,
+ * Web Workers (pool-browser.ts). Workers start asynchronously (in a browser, only once the page
+ * returns to its event loop); a job for one that has not started runs on the calling thread, so
+ * results never depend on how many workers are up.
  */
 
-const SLOT_BYTES = 512;
-const MAX_ARGS = 56;
-/** Spin iterations before a worker sleeps (a few tens of microseconds). */
-const SPIN = 20000;
+/** Spins of the calling thread before it sleeps in Atomics.wait (a browser page, which may not, only spins). */
+const SPIN_BEFORE_SLEEP = 1000;
 
-const WORKER_SOURCE = `
-"use strict";
-const { workerData, receiveMessageOnPort } = require("node:worker_threads");
-const { memory, slot, port } = workerData;
-const i32 = new Int32Array(memory.buffer, slot, ${SLOT_BYTES / 4});
-const f64 = new Float64Array(memory.buffer, slot + 32, ${MAX_ARGS});
-const kernels = [];
-const instances = new Map();
-let seen = Atomics.load(i32, 0);
-Atomics.store(i32, 5, 1);
-Atomics.notify(i32, 5);
-for (;;) {
-  let s = Atomics.load(i32, 0);
-  for (let k = 0; s === seen && k < ${SPIN}; k++) s = Atomics.load(i32, 0);
-  if (s === seen) {
-    Atomics.wait(i32, 0, seen);
-    continue;
-  }
-  seen = s;
-  const job = i32[2];
-  if (job === -2) break;
+/** Why a browser page gets one thread, naming the headers that fix it. */
+export const ISOLATION_NOTE =
+  "shared WebAssembly memory needs a cross-origin isolated page: serve it with the headers " +
+  "Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp";
+
+let host: ThreadHost | null | undefined;
+
+/** Node's worker_threads, else Web Workers, else none. */
+function threadHost(): ThreadHost | null {
+  if (host === undefined) host = nodeHost() ?? browserHost();
+  return host;
+}
+
+/** Works where the SharedArrayBuffer global is hidden (a browser page that is not isolated). */
+function isShared(memory: WebAssembly.Memory): boolean {
+  return Object.prototype.toString.call(memory.buffer) === "[object SharedArrayBuffer]";
+}
+
+/** Whether this thread may call Atomics.wait (not a browser page's main thread). */
+function mayBlock(i32: Int32Array): boolean {
   try {
-    if (job === -1) {
-      let msg = receiveMessageOnPort(port);
-      while (msg === undefined) msg = receiveMessageOnPort(port);
-      const { index, key, name, module } = msg.message;
-      let inst = instances.get(key);
-      if (!inst) {
-        inst = new WebAssembly.Instance(module, { env: { memory } });
-        instances.set(key, inst);
-      }
-      kernels[index] = inst.exports[name];
-    } else {
-      const n = i32[3];
-      const a = [];
-      for (let i = 0; i < n; i++) a.push(f64[i]);
-      kernels[job](...a);
-    }
-  } catch (e) {
-    Atomics.store(i32, 4, 1);
-  }
-  Atomics.store(i32, 1, seen);
-  Atomics.notify(i32, 1);
-}
-`;
-
-interface WorkerLike {
-  unref(): void;
-  terminate(): Promise<number>;
-}
-
-interface PortLike {
-  postMessage(value: unknown): void;
-  close(): void;
-}
-
-interface WorkerThreadsModule {
-  Worker: new (src: string, options: Record<string, unknown>) => WorkerLike;
-  MessageChannel: new () => { port1: PortLike; port2: unknown };
-}
-
-/** Node's worker_threads, when this is Node ≥ 20.16 (process.getBuiltinModule loads it synchronously). */
-function workerThreads(): WorkerThreadsModule | null {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  try {
-    if (typeof proc?.getBuiltinModule === "function")
-      return proc.getBuiltinModule("node:worker_threads") as WorkerThreadsModule;
+    // a value that is not there: returns "not-equal" at once where waiting is allowed
+    Atomics.wait(i32, SEQ, Atomics.load(i32, SEQ) + 1, 0);
+    return true;
   } catch {
-    // not Node
+    return false;
   }
-  return null;
+}
+
+/** Atomics.waitAsync (ES2024; in every current engine, typed here for older lib settings). */
+interface AsyncAtomics {
+  waitAsync?: (
+    i32: Int32Array,
+    index: number,
+    value: number,
+    timeoutMs: number,
+  ) => { async: boolean; value: unknown };
+}
+
+/** Pools by the memory they serve (for diagnostics and tests: see poolOn). */
+const POOLS = new WeakMap<WebAssembly.Memory, WorkerPool>();
+
+/** The running pool whose workers share `memory`, if any. */
+export function poolOn(memory: WebAssembly.Memory): WorkerPool | null {
+  return POOLS.get(memory) ?? null;
 }
 
 interface Slot {
-  readonly worker: WorkerLike;
-  readonly port: PortLike;
+  readonly thread: PoolThread;
   readonly i32: Int32Array;
   readonly f64: Float64Array;
   /** Kernel indices this worker has loaded. */
@@ -120,11 +107,12 @@ export function hardwareThreads(): number {
   return Math.max(1, nav?.hardwareConcurrency ?? 1);
 }
 
-/** Why a pool could not start (for backend.info()). */
+/** Why a pool could not start (for backend.info()), or null when it can. */
 export function poolUnavailableReason(memory: WebAssembly.Memory): string | null {
-  if (!(memory.buffer instanceof SharedArrayBuffer))
-    return "shared WebAssembly memory is unavailable (a browser page needs cross-origin isolation: COOP/COEP headers)";
-  if (!workerThreads()) return "the worker pool needs Node's worker_threads (Node 20.16 or later)";
+  if (crossOriginIsolated() === false) return ISOLATION_NOTE;
+  if (!isShared(memory)) return "shared WebAssembly memory is unavailable in this JavaScript engine";
+  if (!threadHost())
+    return "the worker pool needs Node's worker_threads (Node 20.16 or later) or Web Workers";
   return null;
 }
 
@@ -134,6 +122,10 @@ export class WorkerPool {
   readonly #kernels: KernelRef[] = [];
   readonly #modules = new Map<string, WebAssembly.Module>();
   readonly #index = new Map<string, number>();
+  /** Whether this thread may sleep in Atomics.wait (else it spins). */
+  readonly #mayBlock: boolean;
+  /** Whether waiting for the workers to start may block (else it must yield: see ready()). */
+  readonly #blockForStart: boolean;
 
   /** `workers` helper threads on `memory`, with control slots from byte `base` of the reserved page. */
   constructor(
@@ -142,24 +134,21 @@ export class WorkerPool {
     base: number,
     modules: Map<string, WebAssembly.Module>,
   ) {
-    const wt = workerThreads();
-    if (!wt) throw new Error("worker pool: worker_threads unavailable");
+    const reason = poolUnavailableReason(memory);
+    const threads = threadHost();
+    if (reason !== null || threads === null) throw new Error(`worker pool: cannot start: ${reason}`);
     this.#memory = memory;
     this.#modules = modules;
+    this.#mayBlock = mayBlock(new Int32Array(memory.buffer, base, 1));
+    this.#blockForStart = this.#mayBlock && threads.startsWhileBlocked;
     for (let w = 0; w < workers; w++) {
       const slot = base + w * SLOT_BYTES;
       const i32 = new Int32Array(memory.buffer, slot, SLOT_BYTES / 4);
       i32.fill(0);
-      const f64 = new Float64Array(memory.buffer, slot + 32, MAX_ARGS);
-      const { port1, port2 } = new wt.MessageChannel();
-      const worker = new wt.Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { memory, slot, port: port2 },
-        transferList: [port2],
-      });
-      worker.unref();
-      this.#slots.push({ worker, port: port1, i32, f64, loaded: new Set() });
+      const f64 = new Float64Array(memory.buffer, slot + ARGS_OFFSET, MAX_ARGS);
+      this.#slots.push({ thread: threads.spawn(memory, slot), i32, f64, loaded: new Set() });
     }
+    POOLS.set(memory, this);
   }
 
   /** Helper threads (the main thread is one more). */
@@ -167,19 +156,50 @@ export class WorkerPool {
     return this.#slots.length;
   }
 
-  /** Workers that have started (a job for one that has not runs on the main thread instead). */
-  #ready(s: Slot): boolean {
-    return Atomics.load(s.i32, 5) === 1;
+  /** Workers that have started so far. */
+  get readyWorkers(): number {
+    return this.#slots.filter((s) => this.#ready(s)).length;
   }
 
-  /** Blocks until every worker has started, or `timeoutMs` passes; returns whether all are ready. */
+  /** Kernel jobs run by the workers so far (the calling thread's share not counted): for diagnostics. */
+  get workerJobs(): number {
+    return this.#slots.reduce((n, s) => n + Atomics.load(s.i32, JOBS_RUN), 0);
+  }
+
+  /** Workers that have started (a job for one that has not runs on the main thread instead). */
+  #ready(s: Slot): boolean {
+    return Atomics.load(s.i32, READY) === 1;
+  }
+
+  /**
+   * Blocks until every worker has started, or `timeoutMs` passes; returns whether all are ready.
+   * Web Workers start only once their creator yields (and a page may not block): with them this
+   * only reports, and `ready()` is the way to wait.
+   */
   waitReady(timeoutMs = 5000): boolean {
+    if (!this.#blockForStart) return this.readyWorkers === this.workers;
     const end = performance.now() + timeoutMs;
     for (const s of this.#slots) {
       while (!this.#ready(s)) {
         const left = end - performance.now();
         if (left <= 0) return false;
-        Atomics.wait(s.i32, 5, 0, left);
+        Atomics.wait(s.i32, READY, 0, left);
+      }
+    }
+    return true;
+  }
+
+  /** Resolves when every worker has started (true), or after `timeoutMs` (false), yielding meanwhile. */
+  async ready(timeoutMs = 5000): Promise<boolean> {
+    if (this.#blockForStart) return this.waitReady(timeoutMs);
+    const end = performance.now() + timeoutMs;
+    for (const s of this.#slots) {
+      while (!this.#ready(s)) {
+        const left = end - performance.now();
+        if (left <= 0) return false;
+        const wait = (Atomics as AsyncAtomics).waitAsync?.(s.i32, READY, 0, left);
+        if (wait?.async) await wait.value;
+        else if (!wait) await new Promise((resolve) => setTimeout(resolve, Math.min(left, 4)));
       }
     }
     return true;
@@ -197,22 +217,23 @@ export class WorkerPool {
   }
 
   #post(s: Slot, job: number, args: readonly number[]): number {
-    if (args.length > MAX_ARGS) throw new Error("worker pool: too many arguments");
+    if (args.length > MAX_ARGS)
+      throw new Error(`worker pool: a job takes at most ${MAX_ARGS} arguments, got ${args.length}`);
     for (let i = 0; i < args.length; i++) s.f64[i] = args[i];
-    s.i32[2] = job;
-    s.i32[3] = args.length;
-    const seq = (Atomics.add(s.i32, 0, 1) + 1) | 0;
-    Atomics.notify(s.i32, 0);
+    s.i32[JOB] = job;
+    s.i32[ARG_COUNT] = args.length;
+    const seq = (Atomics.add(s.i32, SEQ, 1) + 1) | 0;
+    Atomics.notify(s.i32, SEQ);
     return seq;
   }
 
   #wait(s: Slot, seq: number): void {
     let k = 0;
-    while (Atomics.load(s.i32, 1) !== seq) {
-      if (++k > 1000) Atomics.wait(s.i32, 1, Atomics.load(s.i32, 1), 50);
+    while (Atomics.load(s.i32, DONE) !== seq) {
+      if (this.#mayBlock && ++k > SPIN_BEFORE_SLEEP) Atomics.wait(s.i32, DONE, Atomics.load(s.i32, DONE), 50);
     }
-    if (Atomics.load(s.i32, 4) !== 0) {
-      Atomics.store(s.i32, 4, 0);
+    if (Atomics.load(s.i32, ERROR) !== 0) {
+      Atomics.store(s.i32, ERROR, 0);
       throw new Error("worker pool: a kernel failed in a worker thread");
     }
   }
@@ -222,8 +243,8 @@ export class WorkerPool {
     const k = this.#kernels[index];
     const module = this.#modules.get(k.key);
     if (!module) throw new Error(`worker pool: no compiled module for ${k.key}`);
-    s.port.postMessage({ index, key: k.key, name: k.name, module });
-    this.#wait(s, this.#post(s, -1, []));
+    s.thread.sendModule({ index, key: k.key, name: k.name, module });
+    this.#wait(s, this.#post(s, LOAD, [index]));
     s.loaded.add(index);
   }
 
@@ -264,11 +285,11 @@ export class WorkerPool {
 
   terminate(): void {
     for (const s of this.#slots) {
-      if (this.#ready(s)) this.#post(s, -2, []);
-      void s.worker.terminate();
-      s.port.close();
+      if (this.#ready(s)) this.#post(s, EXIT, []);
+      s.thread.terminate();
     }
     this.#slots.length = 0;
+    if (POOLS.get(this.#memory) === this) POOLS.delete(this.#memory);
   }
 
   get memory(): WebAssembly.Memory {

@@ -3,7 +3,10 @@ import { type ElementwiseDescription, buildElementwiseModule, elementwiseKey } f
 import { type GemmDescription, buildGemmModule, gemmWorkspaceBytes } from "./gemm.ts";
 import { CpuBuffer, Heap, bytesOf } from "./heap.ts";
 import { WorkerPool, poolUnavailableReason } from "./pool.ts";
+import { buildPhiloxModule } from "./philox.ts";
+import { type PoolingDescription, buildPoolingModule, poolingKey } from "./pooling.ts";
 import { type ReduceKind, buildReduceModule } from "./reduce.ts";
+import { buildTransposeModule } from "./transpose.ts";
 
 /** Compiled modules, shared by every runtime (and sent to workers): the bytes are a pure function of the key. */
 const MODULES = new Map<string, WebAssembly.Module>();
@@ -37,9 +40,10 @@ const TILE = { mr: 2, nr: 16, unroll: 1 };
 
 /**
  * Below these amounts of work a kernel stays on one thread (waking a worker costs tens of
- * microseconds): multiply-adds for GEMM, elements for elementwise kernels and reductions.
+ * microseconds): multiply-adds for GEMM, elements for elementwise kernels and reductions, window
+ * elements read for pooling.
  */
-export const MIN_WORK = { gemm: 2 ** 21, elementwise: 2 ** 16, reduce: 2 ** 17 };
+export const MIN_WORK = { gemm: 2 ** 21, elementwise: 2 ** 16, reduce: 2 ** 17, pool: 2 ** 16 };
 
 /** A kernel exported by one generated module: enough for a worker to find it again. */
 export interface KernelRef {
@@ -120,6 +124,11 @@ export class WasmRuntime {
     return this.#pool?.waitReady(timeoutMs) ?? true;
   }
 
+  /** Resolves when the workers have started, yielding meanwhile (Web Workers start only then); false on timeout. */
+  ready(timeoutMs?: number): Promise<boolean> {
+    return this.#pool?.ready(timeoutMs) ?? Promise.resolve(true);
+  }
+
   dispose(): void {
     this.#pool?.terminate();
     this.#pool = null;
@@ -156,16 +165,40 @@ export class WasmRuntime {
     return ref;
   }
 
-  /** The `run` export of the elementwise module for `d` (generated on first use). */
+  /** The `grid` export of the elementwise module for `d` (generated on first use; see GridFn). */
   elementwise(d: ElementwiseDescription): KernelRef {
     const hit = this.#byDescription.get(d);
     if (hit) return hit;
     const shared = this.heap.shared;
-    const ref = this.kernel(elementwiseKey(d, shared, this.maxPages), "run", () =>
+    const ref = this.kernel(elementwiseKey(d, shared, this.maxPages), "grid", () =>
       buildElementwiseModule(d, shared, this.maxPages),
     );
     this.#byDescription.set(d, ref);
     return ref;
+  }
+
+  /** The tiled transpose of elements of `bytes` bytes (see buildTransposeModule). */
+  transpose(bytes: 1 | 4 | 8): KernelRef {
+    const shared = this.heap.shared;
+    return this.kernel(`transpose:${bytes}:${shared ? "s" : "u"}${this.maxPages}`, "transpose", () =>
+      buildTransposeModule(bytes, shared, this.maxPages),
+    );
+  }
+
+  /** The `pool` export of the pooling module for `d` (see PoolingFn). */
+  pooling(d: PoolingDescription): KernelRef {
+    const shared = this.heap.shared;
+    return this.kernel(poolingKey(d, shared, this.maxPages), "pool", () =>
+      buildPoolingModule(d, shared, this.maxPages),
+    );
+  }
+
+  /** The Philox uniform generator writing `dtype` (see buildPhiloxModule). */
+  philox(dtype: "float32" | "float64"): KernelRef {
+    const shared = this.heap.shared;
+    return this.kernel(`philox:${dtype}:${shared ? "s" : "u"}${this.maxPages}`, "uniform", () =>
+      buildPhiloxModule(dtype, shared, this.maxPages),
+    );
   }
 
   /** The `rows` or `cols` export of the reduction module of `kind`. */
