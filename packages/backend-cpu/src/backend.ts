@@ -33,7 +33,7 @@ export interface CpuBackendOptions {
   /**
    * Threads the WebAssembly kernels are split over, the calling one included (default: the value of
    * `setNumThreads`, else the number of cores, at most 8). More than one needs shared memory and
-   * Node's worker_threads; results are bit-identical whatever the count.
+   * Node's worker_threads, or Web Workers in a cross-origin isolated page; results are bit-identical whatever the count.
    */
   readonly threads?: number;
   /** Smallest work split between threads (0 splits every kernel: tests use it to exercise the splitting). */
