@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as ax from "@axon/axon";
 import { ModelCheckpoint, load, save, writeReport } from "@axon/nn/checkpoint";
+import { demoCnn, demoMlp } from "./models.ts";
 
 const { nn, optim, data } = ax;
 
@@ -162,35 +163,7 @@ function prepareData(saved?: ax.data.StandardizerState) {
 // ---------------------------------------------------------------- model
 
 ax.setSeed(seed); // initialization and dropout draw from the global stream
-const he = () => nn.init.heNormal();
-const model =
-  modelKind === "mlp"
-    ? new nn.Sequential([
-        new nn.Dense(784, 256, { kernelInitializer: he(), useBias: false }), // batch norm's beta is the bias
-        new nn.BatchNorm(256),
-        new nn.ReLU(),
-        new nn.Dropout(dropout),
-        new nn.Dense(256, 128, { kernelInitializer: he(), useBias: false }),
-        new nn.BatchNorm(128),
-        new nn.ReLU(),
-        new nn.Dropout(dropout),
-        new nn.Dense(128, 10),
-      ])
-    : new nn.Sequential([
-        new nn.Conv2d(1, 16, 3, { padding: "same", useBias: false, kernelInitializer: he() }),
-        new nn.BatchNorm(16), // per channel, over N, H and W
-        new nn.ReLU(),
-        new nn.MaxPool2d(2),
-        new nn.Conv2d(16, 32, 3, { padding: "same", useBias: false, kernelInitializer: he() }),
-        new nn.BatchNorm(32),
-        new nn.ReLU(),
-        new nn.MaxPool2d(2),
-        new nn.Flatten(),
-        new nn.Dense(7 * 7 * 32, 128, { kernelInitializer: he() }),
-        new nn.ReLU(),
-        new nn.Dropout(dropout),
-        new nn.Dense(128, 10),
-      ]);
+const model = modelKind === "mlp" ? demoMlp(dropout) : demoCnn(dropout);
 
 // A learning rate per epoch: by default a cosine from lr down to 5 % of it over the run.
 const scheduler = new nn.LearningRateScheduler(

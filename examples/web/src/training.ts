@@ -2,6 +2,7 @@ import { type Dataset, sizeOfDataset, subset } from "@axon/data/browser";
 import * as nn from "@axon/nn";
 import * as optim from "@axon/optim";
 import { setSeed } from "@axon/core";
+import { demoMlp } from "../../models.ts";
 import type { DigitSets } from "./digits.ts";
 
 export interface TrainingSettings {
@@ -26,22 +27,6 @@ export interface TrainingEvents {
   epoch(point: { epoch: number; loss: number; accuracy: number; valLoss: number; valAccuracy: number }): void;
 }
 
-/** The demo MLP of `pnpm demo`: 784 → 256 → 128 → 10, He init, batch norm, ReLU, dropout. */
-export function demoMlp(dropout = 0.3): nn.Sequential {
-  const he = () => nn.init.heNormal();
-  return new nn.Sequential([
-    new nn.Dense(784, 256, { kernelInitializer: he(), useBias: false }), // batch norm's beta is the bias
-    new nn.BatchNorm(256),
-    new nn.ReLU(),
-    new nn.Dropout(dropout),
-    new nn.Dense(256, 128, { kernelInitializer: he(), useBias: false }),
-    new nn.BatchNorm(128),
-    new nn.ReLU(),
-    new nn.Dropout(dropout),
-    new nn.Dense(128, 10),
-  ]);
-}
-
 /** Gives the browser a turn (input, painting) between two steps. */
 function nextTask(): Promise<void> {
   const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
@@ -61,7 +46,7 @@ export async function train(
   signal: AbortSignal,
 ): Promise<nn.Sequential> {
   setSeed(settings.seed); // initialization and dropout draw from the global stream
-  const model = demoMlp();
+  const model = demoMlp(0.3);
   const lr = 2e-3;
   const scheduler = new nn.LearningRateScheduler(
     optim.cosineDecay({ initial: lr, decaySteps: Math.max(1, settings.epochs - 1), alpha: 0.05 }),
